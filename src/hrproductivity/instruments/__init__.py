@@ -185,13 +185,19 @@ def _parse(raw: Any, where: str) -> Instrument:
     factor_labels: dict[str, dict[str, str]] = {}
     item_factor: dict[str, str] = {}
     for fname, spec in factors_raw.items():
-        if not isinstance(spec, dict) or not isinstance(spec.get("items"), list) or not spec["items"]:
+        if (
+            not isinstance(spec, dict)
+            or not isinstance(spec.get("items"), list)
+            or not spec["items"]
+        ):
             raise fail(f"factors.{fname}.items", "must be a non-empty list of item ids")
         for it in spec["items"]:
             if not isinstance(it, str):
                 raise fail(f"factors.{fname}.items", f"has {it!r}, which is not an item id")
             if it in item_factor:
-                raise fail(f"factors.{fname}.items", f"repeats '{it}', already in {item_factor[it]}")
+                raise fail(
+                    f"factors.{fname}.items", f"repeats '{it}', already in {item_factor[it]}"
+                )
             if items_raw and it not in items_raw:
                 raise fail(f"factors.{fname}.items", f"names '{it}', which is not under 'items'")
             item_factor[it] = str(fname)
@@ -223,7 +229,7 @@ def _parse(raw: Any, where: str) -> Instrument:
     min_answered = scoring.get("min_answered", 0.5)
     if not isinstance(min_answered, int | float) or not 0 < min_answered <= 1:
         raise fail("scoring.min_answered", "must be a share in (0, 1]")
-    totals = []
+    totals: list[Total] = []
     for n, spec in enumerate(scoring.get("totals", []) or []):
         key = f"scoring.totals[{n}]"
         if not isinstance(spec, dict) or "name" not in spec or "method" not in spec:

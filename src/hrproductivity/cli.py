@@ -1,0 +1,134 @@
+"""The ``hrproductivity`` command.
+
+Exit status: 0 success, 1 some reports failed, 2 bad input or usage. Problems
+are printed one per line; no Python traceback reaches the user for an error
+the library raises on purpose.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from hrproductivity.errors import DataValidationError, HRProductivityError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="hrproductivity",
+    help="Quality of working life and personnel productivity: validate, process, report.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXAMPLE_RAW = Path("data/raw/example")
+PROCESSED = Path("data/processed")
+
+
+def _friendly(func: F) -> F:
+    """Turn the library's own errors into one line per problem and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DataValidationError as exc:
+            for p in exc.problems:
+                err.print(str(p), markup=False)
+            err.print(f"{len(exc.problems)} problem(s) found.", markup=False)
+            raise typer.Exit(2) from None
+        except (HRProductivityError, OSError) as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.command()
+@_friendly
+def validate(
+    path: Annotated[Path, typer.Argument(help="A dataset folder with dataset.yaml.")],
+) -> None:
+    """Check a dataset folder; print one line per problem (exit 2) or a summary (exit 0)."""
+    from hrproductivity.io import load_dataset
+
+    dataset = load_dataset(path)
+    sizes = ", ".join(
+        f"{len(dataset.table(t))} {t}" for t in ("responses", "units", "hr", "finance")
+    )
+    out.print(f"{dataset.name}: valid ({sizes}).", markup=False)
+
+
+@app.command()
+@_friendly
+def process(
+    path: Annotated[Path, typer.Argument(help="A dataset folder with dataset.yaml.")],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Output folder [default: data/processed/<dataset name>]."),
+    ] = None,
+) -> None:
+    """Validate a dataset and write its tidy tables as parquet plus manifest.json."""
+    from hrproductivity.io import load_dataset
+    from hrproductivity.io import process as _process
+
+    target = out_dir or PROCESSED / load_dataset(path).name
+    manifest = _process(path, out=target)
+    out.print(f"processed tables and manifest: {manifest.parent}", markup=False)
+
+
+@app.command()
+@_friendly
+def demo(
+    data: Annotated[Path, typer.Option(help="Example dataset folder.")] = EXAMPLE_RAW,
+) -> None:
+    """Run the main job on the bundled example data and print where the outputs are."""
+    from hrproductivity import synthetic
+    from hrproductivity.io import load_dataset, write_dataset
+    from hrproductivity.io import process as _process
+
+    if not (data / "dataset.yaml").is_file():
+        out.print(f"creating the example dataset in {data} …", markup=False)
+        write_dataset(synthetic.example_dataset(), data)
+    dataset = load_dataset(data)
+    out.print(
+        f"{dataset.name}: {len(dataset.responses)} answers from {len(dataset.orgs)} organisations, "
+        f"waves {', '.join(dataset.waves)}: valid.",
+        markup=False,
+    )
+    manifest = _process(data, out=PROCESSED / dataset.name)
+    out.print(f"processed tables: {manifest.parent}", markup=False)
+
+
+@app.command()
+@_friendly
+def bench(
+    respondents: Annotated[int, typer.Option(help="Respondents per wave.")] = 100_000,
+    waves: Annotated[int, typer.Option(help="Survey waves.")] = 3,
+) -> None:
+    """Scale benchmark: generate and process a large dataset; time against pandas.read_csv."""
+    from hrproductivity._bench import scale_benchmark
+
+    result = scale_benchmark(respondents_per_wave=respondents, n_waves=waves)
+    for key, value in result.items():
+        out.print(f"{key}: {value}", markup=False)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        sys.exit(130)

@@ -1,0 +1,202 @@
+"""pandera schemas for the four tables of the data contract (DESIGN.md §2).
+
+Each schema checks one table after its columns have been mapped and its text
+parsed into numbers; :mod:`hrproductivity.io` turns pandera's failure cases
+into :class:`~hrproductivity.errors.Problem` lines that name the file, row and
+column. Checks across rows or tables (duplicates, units missing from the unit
+list, more respondents than invited) live in :func:`hrproductivity.io.validate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+from hrproductivity.instruments import Instrument
+
+__all__ = [
+    "BACKGROUND_COLUMNS",
+    "TableSpec",
+    "finance_schema",
+    "hr_schema",
+    "responses_schema",
+    "table_spec",
+    "units_schema",
+    "empty_frame",
+]
+
+BACKGROUND_COLUMNS = ("role", "age_group", "tenure_group", "gender")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Which columns a table must, may and may not have, and their kinds."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    numeric: tuple[str, ...] = ()
+    integer: tuple[str, ...] = ()
+    text: tuple[str, ...] = ()
+    key: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()  # free columns allowed by prefix, e.g. comment_
+
+    @property
+    def known(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+    def allows(self, column: str) -> bool:
+        return column in self.known or (bool(self.prefixes) and column.startswith(self.prefixes))
+
+
+_HR_NUMBERS = (
+    "fte",
+    "headcount",
+    "sick_days",
+    "sick_spells",
+    "other_absence_days",
+    "training_days",
+    "leavers",
+    "staff_costs_eur",
+    "theoretical_hours_per_fte",
+    "overtime_hours",
+    "purchased_services_eur",
+)
+_FINANCE_NUMBERS = (
+    "revenue_eur",
+    "variable_costs_eur",
+    "other_fixed_costs_eur",
+    "output_volume",
+)
+
+
+def table_spec(kind: str, instruments: Sequence[Instrument] = ()) -> TableSpec:
+    """The column specification of table ``kind`` (survey, units, hr, finance)."""
+    if kind == "survey":
+        items = tuple(i for ins in instruments for i in ins.item_ids)
+        return TableSpec(
+            required=("org", "unit", "wave", "respondent", *items),
+            optional=BACKGROUND_COLUMNS,
+            numeric=items,
+            text=("org", "unit", "wave", "respondent", *BACKGROUND_COLUMNS),
+            key=("org", "wave", "respondent"),
+            prefixes=("comment_",),
+        )
+    if kind == "units":
+        return TableSpec(
+            required=("org", "unit", "wave", "invited"),
+            optional=("parent", "sector"),
+            numeric=("invited",),
+            integer=("invited",),
+            text=("org", "unit", "wave", "parent", "sector"),
+            key=("org", "unit", "wave"),
+        )
+    if kind == "hr":
+        return TableSpec(
+            required=("org", "unit", "period", *_HR_NUMBERS[:8]),
+            optional=_HR_NUMBERS[8:],
+            numeric=_HR_NUMBERS,
+            integer=("headcount", "sick_spells", "leavers"),
+            text=("org", "unit", "period"),
+            key=("org", "unit", "period"),
+        )
+    if kind == "finance":
+        return TableSpec(
+            required=("org", "unit", "period", *_FINANCE_NUMBERS[:3]),
+            optional=("output_volume", "output_unit"),
+            numeric=_FINANCE_NUMBERS,
+            text=("org", "unit", "period", "output_unit"),
+            key=("org", "unit", "period"),
+        )
+    raise ValueError(f"unknown table kind {kind!r}; choose survey, units, hr or finance")
+
+
+def _id(nullable: bool = False) -> pa.Column:
+    return pa.Column(
+        str,
+        pa.Check(lambda s: s.str.strip().str.len() > 0, error="is empty"),
+        nullable=nullable,
+        required=True,
+    )
+
+
+def _non_negative(required: bool = True, *, integer: bool = False) -> pa.Column:
+    checks = [pa.Check.ge(0, error="is negative; it must be 0 or more")]
+    if integer:
+        checks.append(pa.Check(lambda s: s == s.round(), error="must be a whole number"))
+    return pa.Column(float, checks, nullable=True, required=required)
+
+
+def responses_schema(instruments: Sequence[Instrument]) -> pa.DataFrameSchema:
+    """Schema of the survey table: ids present, answers whole numbers on each instrument's scale."""
+    columns: dict[str, pa.Column] = {c: _id() for c in ("org", "unit", "wave", "respondent")}
+    for c in BACKGROUND_COLUMNS:
+        columns[c] = pa.Column(str, nullable=True, required=False)
+    for ins in instruments:
+        lo, hi = ins.scale_min, ins.scale_max
+        for item in ins.item_ids:
+            columns[item] = pa.Column(
+                float,
+                [
+                    pa.Check.in_range(
+                        lo, hi, error=f"is outside the {ins.name} answer scale {lo}–{hi}"
+                    ),
+                    pa.Check(
+                        lambda s: s == s.round(),
+                        error=f"is not a whole number on the {ins.name} scale {lo}–{hi}",
+                    ),
+                ],
+                nullable=True,
+            )
+    return pa.DataFrameSchema(columns, strict=False, coerce=False)
+
+
+def units_schema() -> pa.DataFrameSchema:
+    """Schema of the unit list: ids present, ``invited`` a whole number ≥ 0."""
+    return pa.DataFrameSchema(
+        {
+            "org": _id(),
+            "unit": _id(),
+            "wave": _id(),
+            "invited": pa.Column(
+                float,
+                [
+                    pa.Check.ge(0, error="is negative; it must be 0 or more"),
+                    pa.Check(lambda s: s == s.round(), error="must be a whole number"),
+                ],
+                nullable=False,
+            ),
+            "parent": pa.Column(str, nullable=True, required=False),
+            "sector": pa.Column(str, nullable=True, required=False),
+        },
+        strict=False,
+    )
+
+
+def hr_schema() -> pa.DataFrameSchema:
+    """Schema of the HR register: FTE, days, counts and costs never negative."""
+    spec = table_spec("hr")
+    columns: dict[str, pa.Column] = {"org": _id(), "unit": _id(), "period": _id()}
+    for c in spec.numeric:
+        columns[c] = _non_negative(c in spec.required, integer=c in spec.integer)
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+def finance_schema() -> pa.DataFrameSchema:
+    """Schema of the finance table: ``unit`` may be empty (an organisation-level row)."""
+    spec = table_spec("finance")
+    columns: dict[str, pa.Column] = {"org": _id(), "unit": _id(nullable=True), "period": _id()}
+    for c in spec.numeric:
+        columns[c] = _non_negative(c in spec.required)
+    columns["output_unit"] = pa.Column(str, nullable=True, required=False)
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+def empty_frame(kind: str, instruments: Sequence[Instrument] = ()) -> pd.DataFrame:
+    """A table with the contract's required columns and no rows."""
+    spec = table_spec(kind, instruments)
+    return pd.DataFrame(
+        {c: pd.Series(dtype="float64" if c in spec.numeric else "str") for c in spec.required}
+    )
