@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "ArgumentError",
     "DataValidationError",
     "HRProductivityError",
     "HRProductivityWarning",
@@ -61,6 +62,10 @@ class DataValidationError(HRProductivityError, ValueError):
 
 def _problem_sort_key(p: Problem) -> tuple[str, int, str, str]:
     return (p.file, p.row if p.row is not None else 0, p.column or "", p.message)
+
+
+class ArgumentError(HRProductivityError, ValueError):
+    """An argument is out of its allowed range or kind; the message names it and the range."""
 
 
 class InstrumentError(HRProductivityError, ValueError):
