@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(VENV)/bin/pytest -q
 
 bench: $(STAMP)
-	$(VENV)/bin/hrproductivity bench
+	for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks
