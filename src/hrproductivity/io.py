@@ -26,6 +26,8 @@ A dataset is a folder with a ``dataset.yaml``::
 
 from __future__ import annotations
 
+import csv
+import difflib
 import hashlib
 import io
 import json
@@ -44,7 +46,13 @@ import pandera.errors as pa_errors
 import yaml
 
 from hrproductivity import schemas
-from hrproductivity.errors import DataValidationError, HRProductivityError, Problem
+from hrproductivity.errors import (
+    DataValidationError,
+    HRProductivityError,
+    InstrumentError,
+    Problem,
+    UnknownNameError,
+)
 from hrproductivity.instruments import Instrument, load_instrument
 
 __all__ = [
@@ -65,7 +73,8 @@ TABLES = ("responses", "units", "hr", "finance")
 _KIND_OF_TABLE = {"responses": "survey", "units": "units", "hr": "hr", "finance": "finance"}
 _SUFFIXES = {".csv": "csv", ".txt": "csv", ".xlsx": "excel", ".xlsm": "excel"}
 _SUFFIXES |= {".sav": "sav", ".zsav": "sav", ".parquet": "parquet", ".pq": "parquet"}
-_MOJIBAKE = re.compile("Ã[\u0080-\u00bf¤¶¥–]|Ã\u0084|Ã\u0096")
+# UTF-8 read as cp1252 and saved again: ä→Ã¤, ö→Ã¶, å→Ã¥, Ä→Ã„, Ö→Ã–, Å→Ã…
+_MOJIBAKE = re.compile("Ã[\u0080-\u00bf\u2013\u201e\u2026]")
 _MAX_ROWS_PER_PROBLEM = 10
 
 
@@ -163,7 +172,7 @@ class _Segment:
     file: str
     start: int  # first index of the segment in the concatenated table
     length: int
-    first_row: int  # the row number a spreadsheet shows for the segment's first record
+    rows: Sequence[int]  # the row number a spreadsheet shows for each record of the segment
 
 
 @dataclass
@@ -175,25 +184,43 @@ class _Read:
     def locate(self, index: int) -> tuple[str, int]:
         for seg in self.segments:
             if seg.start <= index < seg.start + seg.length:
-                return seg.file, seg.first_row + index - seg.start
+                return seg.file, int(seg.rows[index - seg.start])
         return (self.segments[0].file if self.segments else "?"), index + 2
+
+
+_KIND_TEXT = {"excel": "an Excel workbook", "sav": "an SPSS .sav file", "parquet": "a parquet file"}
+_FORMATS = "CSV (.csv, .txt), Excel (.xlsx, .xlsm), SPSS (.sav, .zsav) or parquet (.parquet, .pq)"
+_SAVE_UTF8 = "save it as 'CSV UTF-8'"
 
 
 def _read_file(
     path: Path, problems: list[Problem], *, sheet: str | int = 0
-) -> tuple[pd.DataFrame, int, str, dict[str, dict[Any, str]]] | None:
-    """Read one file as it is: the frame, its first data row number, its decimal mark, labels."""
+) -> tuple[pd.DataFrame, Sequence[int], str, dict[str, dict[Any, str]]] | None:
+    """Read one file as it is: the frame, each record's row number, its decimal mark, labels."""
     name = path.name
     kind = _SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        known = ", ".join(sorted(_SUFFIXES))
-        problems.append(Problem(name, None, None, f"unsupported file type; use one of {known}"))
+        problems.append(
+            Problem(
+                name, None, None, f"unsupported file type '{path.suffix}'; save it as {_FORMATS}"
+            )
+        )
         return None
     if not path.is_file():
-        problems.append(Problem(name, None, None, f"file not found: {path}"))
+        problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                f"file not found in folder '{path.parent}'; check the file name and its "
+                "extension (in a dataset folder: under 'files' in dataset.yaml)",
+            )
+        )
         return None
     if path.stat().st_size == 0:
-        problems.append(Problem(name, None, None, "the file is empty"))
+        problems.append(
+            Problem(name, None, None, "the file is empty (0 bytes); export the table again")
+        )
         return None
     labels: dict[str, dict[Any, str]] = {}
     decimal = "."
@@ -202,60 +229,159 @@ def _read_file(
             text = _decode(path.read_bytes(), name, problems)
             if text is None:
                 return None
-            first_line = text.lstrip("\n").split("\n", 1)[0]
+            # Blank lines before the header still count as spreadsheet rows.
+            lead = len(text) - len(text.lstrip("\n"))
+            text = text[lead:]
+            first_line = text.split("\n", 1)[0]
             sep = max((";", ",", "\t"), key=first_line.count)
             decimal = "," if sep == ";" else "."
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=sep,
-                dtype=str,
-                keep_default_na=False,
-                na_values=[""],
-                skipinitialspace=True,
-                skip_blank_lines=True,
-            )
-            first_row = 2
+            try:
+                # header=None: pandas would otherwise rename a repeated header ('x.1') and,
+                # when every row has more fields than the header, silently take the first
+                # column as the index, shifting every column by one.
+                raw = pd.read_csv(
+                    io.StringIO(text),
+                    sep=sep,
+                    header=None,
+                    dtype=str,
+                    keep_default_na=False,
+                    na_values=[""],
+                    skipinitialspace=True,
+                    skip_blank_lines=False,
+                )
+            except pd.errors.ParserError:
+                _ragged_problems(text, sep, name, lead, problems)
+                return None
+            header_row = lead + 1
         elif kind == "excel":
-            frame = pd.read_excel(path, sheet_name=sheet, dtype=str, engine="openpyxl")
-            first_row = 2
+            raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=str, engine="openpyxl")
+            header_row = 1
         elif kind == "sav":
             import pyreadstat
 
             frame, meta = pyreadstat.read_sav(str(path))
             labels = {str(k): dict(v) for k, v in meta.variable_value_labels.items()}
-            first_row = 1
         else:
             frame = pd.read_parquet(path)
-            first_row = 1
     except pd.errors.EmptyDataError:
-        problems.append(Problem(name, None, None, "the file is empty"))
-        return None
-    except pd.errors.ParserError as exc:
-        detail = str(exc).strip().splitlines()[-1]
-        problems.append(Problem(name, None, None, f"cannot be read as a table: {detail}"))
+        problems.append(Problem(name, None, None, "the file is empty; export the table again"))
         return None
     except Exception as exc:  # noqa: BLE001 - any reader failure is reported, not raised
-        problems.append(Problem(name, None, None, f"cannot be read as {kind}: {exc}"))
-        return None
-    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
-    if frame.empty:
-        problems.append(Problem(name, None, None, "the file has a header but no rows"))
-        return None
-    return frame, first_row, decimal, labels
-
-
-def _decode(data: bytes, name: str, problems: list[Problem]) -> str | None:
-    if not data.strip():
-        problems.append(Problem(name, None, None, "the file is empty"))
-        return None
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
+        what = _KIND_TEXT.get(kind, kind)
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         problems.append(
             Problem(
                 name,
                 None,
                 None,
-                "the file is UTF-16 or binary, not CSV text; save it as CSV (UTF-8)",
+                f"cannot be read as {what} ({detail}); check that it really is one (open it "
+                f"and save it again), or {_SAVE_UTF8}",
             )
+        )
+        return None
+    if kind in ("csv", "excel"):
+        split = _split_header(raw, header_row, name, problems)
+        if split is None:
+            where = "the sheet is empty" if kind == "excel" else "the file holds no values"
+            problems.append(Problem(name, None, None, f"{where}; export the table again"))
+            return None
+        frame, rows = split
+    else:
+        frame.columns = [str(c).strip() for c in frame.columns]
+        rows = range(1, len(frame) + 1)
+    if frame.empty:
+        problems.append(
+            Problem(name, None, None, "the file has a header row but no data rows; export it again")
+        )
+        return None
+    return frame, rows, decimal, labels
+
+
+def _split_header(
+    raw: pd.DataFrame, header_row: int, name: str, problems: list[Problem]
+) -> tuple[pd.DataFrame, Sequence[int]] | None:
+    """Take the first non-empty record as the header; drop blank rows but keep every record's
+    row number as a spreadsheet shows it. ``None`` when no record holds anything."""
+    filled = raw.notna().to_numpy().any(axis=1).nonzero()[0]
+    if not len(filled):
+        return None
+    top = int(filled[0])  # empty rows above the header (e.g. in a sheet) still count
+    header_row += top
+    header = ["" if pd.isna(h) else str(h).strip().lstrip("\ufeff").strip() for h in raw.iloc[top]]
+    body = raw.iloc[top + 1 :].reset_index(drop=True)
+    keep = []
+    for j, h in enumerate(header):
+        if h:
+            keep.append(j)
+        elif body.iloc[:, j].notna().any():
+            problems.append(
+                Problem(
+                    name,
+                    header_row,
+                    None,
+                    f"column {_column_letter(j)} (number {j + 1}) has values but no header; "
+                    "give it a name or delete the column",
+                )
+            )
+    body = body.iloc[:, keep]
+    body.columns = pd.Index([header[j] for j in keep], dtype=object)
+    nonblank = body.notna().to_numpy().any(axis=1)
+    rows = (header_row + 1 + nonblank.nonzero()[0]).tolist()
+    return body.loc[nonblank].reset_index(drop=True), rows
+
+
+def _column_letter(j: int) -> str:
+    """The spreadsheet letter of the 0-based column ``j`` (0 → A, 26 → AA)."""
+    letters = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        letters = chr(ord("A") + r) + letters
+    return letters
+
+
+def _ragged_problems(text: str, sep: str, name: str, lead: int, problems: list[Problem]) -> None:
+    """Name every row that has more values than the header has columns."""
+    records = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+    expected = 0
+    rows: list[int] = []
+    messages: list[str] = []
+    for i, record in enumerate(records):
+        if i == 0:
+            expected = len(record)
+        elif len(record) > expected:
+            rows.append(lead + i + 1)
+            messages.append(
+                f"the row has {len(record)} values but the header has {expected}; "
+                + (
+                    "an unquoted ',' inside a value (e.g. a decimal comma, 7,5) splits it: use "
+                    "decimal points, quote such values, or save the file with ';' as separator"
+                    if sep == ","
+                    else f"an unquoted {sep!r} inside a value splits it: put such values in quotes"
+                )
+            )
+    if not rows:  # the csv module and pandas disagree; report what pandas saw
+        problems.append(
+            Problem(name, None, None, "cannot be read as a table; check its separators and quotes")
+        )
+        return
+    _add_row_problems(problems, name, rows, None, messages)
+
+
+def _decode(data: bytes, name: str, problems: list[Problem]) -> str | None:
+    if not data.strip():
+        problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                "the file holds only spaces or blank lines; export the table again",
+            )
+        )
+        return None
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
+        problems.append(
+            Problem(name, None, None, f"the file is UTF-16 or binary, not CSV text; {_SAVE_UTF8}")
         )
         return None
     try:
@@ -267,25 +393,34 @@ def _decode(data: bytes, name: str, problems: list[Problem]) -> str | None:
             problems.append(
                 Problem(
                     name,
+                    data[: exc.start].count(b"\n") + 1,
                     None,
-                    None,
-                    "the file is neither UTF-8 nor Windows-1252 (cp1252) text "
-                    f"(byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as CSV (UTF-8)",
+                    f"byte 0x{data[exc.start]:02x} is neither UTF-8 nor Windows-1252 (cp1252) "
+                    f"text, so the file's encoding is unknown; {_SAVE_UTF8}",
                 )
             )
             return None
-    if _MOJIBAKE.search(text):
+    found = _MOJIBAKE.search(text)
+    if found:
         problems.append(
             Problem(
                 name,
+                text.count("\n", 0, found.start()) + 1,
                 None,
-                None,
-                "the text looks encoded twice ('Ã¤' where 'ä' was meant); "
-                "export the file again as CSV (UTF-8)",
+                f"'{found.group()}' looks like '{_undo_mojibake(found.group())}' encoded twice "
+                "(opened with the wrong encoding and saved again); export the table again from "
+                f"its source and {_SAVE_UTF8}",
             )
         )
         return None
     return text.replace("\r\n", "\n")
+
+
+def _undo_mojibake(text: str) -> str:
+    try:
+        return text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return "?"
 
 
 def _read_table(
@@ -307,13 +442,11 @@ def _read_table(
         got = _read_file(path, problems, sheet=sheet)
         if got is None:
             continue
-        frame, first_row, decimal, file_labels = got
-        frame = _coerce(
-            frame, spec, path.name, first_row, decimal, problems, columns, ignore_columns
-        )
+        frame, rows, decimal, file_labels = got
+        frame = _coerce(frame, spec, path.name, rows, decimal, problems, columns, ignore_columns)
         labels |= file_labels
         frame.index = pd.RangeIndex(start, start + len(frame))
-        segments.append(_Segment(path.name, start, len(frame), first_row))
+        segments.append(_Segment(path.name, start, len(frame), rows))
         parts.append(frame)
         start += len(frame)
     if parts:
@@ -331,7 +464,7 @@ def _coerce(
     frame: pd.DataFrame,
     spec: schemas.TableSpec,
     file: str,
-    first_row: int,
+    rows: Sequence[int],
     decimal: str,
     problems: list[Problem],
     columns: Mapping[str, str] | None,
@@ -341,32 +474,53 @@ def _coerce(
     if columns:
         frame = frame.rename(columns=dict(columns))
     ignored = set(ignore_columns)
-    frame = frame[[c for c in frame.columns if c not in ignored]]
-    seen: set[str] = set()
-    for c in frame.columns:
-        if c in seen:
-            problems.append(Problem(file, None, c, "the column appears more than once"))
-        seen.add(c)
-    frame = frame.loc[:, ~frame.columns.duplicated()]
-    for c in spec.required:
-        if c not in frame.columns:
-            problems.append(Problem(file, None, c, "required column is missing"))
-    for c in frame.columns:
-        if not spec.allows(c):
+    # A boolean mask, not a list of names: with a repeated header a list would repeat it again.
+    frame = frame.loc[:, [c not in ignored for c in frame.columns]]
+    positions: dict[str, list[int]] = {}
+    for j, c in enumerate(frame.columns):
+        positions.setdefault(c, []).append(j)
+    for c, where in positions.items():
+        if len(where) > 1:
+            letters = ", ".join(_column_letter(j) for j in where)
             problems.append(
                 Problem(
                     file,
                     None,
                     c,
-                    "unknown column; map it under 'columns' or list it under "
-                    "'ignore_columns' in dataset.yaml",
+                    f"the header appears {len(where)} times (columns {letters}); "
+                    "rename or delete the extra column",
+                )
+            )
+    frame = frame.loc[:, ~frame.columns.duplicated()]
+    missing = [c for c in spec.required if c not in frame.columns]
+    for c in missing:
+        problems.append(
+            Problem(
+                file,
+                None,
+                c,
+                "required column is missing; add it, or map the file's own header to it "
+                "under 'columns' in dataset.yaml",
+            )
+        )
+    for c in frame.columns:
+        if not spec.allows(c):
+            near = difflib.get_close_matches(c, missing, n=1, cutoff=0.8)
+            hint = f"did you mean '{near[0]}'? " if near else ""
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    c,
+                    f"unknown column; {hint}rename it, map it under 'columns' or list it "
+                    "under 'ignore_columns' in dataset.yaml",
                 )
             )
     out: dict[str, pd.Series] = {}
     for c in frame.columns:
         col = frame[c]
         if c in spec.numeric:
-            out[c] = _to_number(col, decimal, file, first_row, c, problems)
+            out[c] = _to_number(col, decimal, file, rows, c, problems)
         elif c in spec.text or c.startswith("comment_"):
             out[c] = _to_text(col)
         else:
@@ -375,7 +529,12 @@ def _coerce(
 
 
 def _to_number(
-    col: pd.Series, decimal: str, file: str, first_row: int, column: str, problems: list[Problem]
+    col: pd.Series,
+    decimal: str,
+    file: str,
+    rows: Sequence[int],
+    column: str,
+    problems: list[Problem],
 ) -> pd.Series:
     if pd.api.types.is_bool_dtype(col) or not (
         pd.api.types.is_string_dtype(col) or pd.api.types.is_object_dtype(col)
@@ -392,11 +551,20 @@ def _to_number(
         _add_row_problems(
             problems,
             file,
-            [first_row + p for p in positions],
+            [int(rows[p]) for p in positions],
             column,
-            [f"'{col.iloc[p]}' is not a number" for p in positions],
+            [_not_a_number(str(col.iloc[p]), decimal) for p in positions],
         )
     return values
+
+
+def _not_a_number(value: str, decimal: str) -> str:
+    if decimal == "." and re.fullmatch(r"\s*-?[\d\s]*\d,\d+\s*", value):
+        return (
+            f"'{value}' is not a number in a comma-separated file; write it with a decimal "
+            "point, or save the file with ';' as separator"
+        )
+    return f"'{value}' is not a number; write a number, or leave the cell empty"
 
 
 def _to_text(col: pd.Series) -> pd.Series:
@@ -416,8 +584,15 @@ def _add_row_problems(
         problems.append(Problem(file, row, column, msg))
     rest = len(rows) - _MAX_ROWS_PER_PROBLEM
     if rest > 0:
+        # Given the first row it summarises, the line sorts after the rows listed before it.
+        first, last = rows[_MAX_ROWS_PER_PROBLEM], rows[-1]
         problems.append(
-            Problem(file, None, column, f"… and {rest} more rows with problems in this column")
+            Problem(
+                file,
+                first,
+                column,
+                f"… and {rest} more rows like the ones above (rows {first}–{last}); fix those too",
+            )
         )
 
 
@@ -442,15 +617,26 @@ def _schema_problems(
             file, row = read.locate(int(case["index"]))
             check = str(case["check"])
             value = case["failure_case"]
-            if check == "not_nullable":
-                msg = "a value is missing"
+            column = str(case["column"])
+            if check in ("not_nullable", "is empty"):
+                msg = f"the cell is empty; every row needs {_NOUNS.get(column, 'a value here')}"
             else:
                 msg = f"{_show(value)} {check}"
-            rows, msgs = grouped.setdefault((file, str(case["column"])), ([], []))
+            rows, msgs = grouped.setdefault((file, column), ([], []))
             rows.append(row)
             msgs.append(msg)
         for (file, column), (rows, msgs) in grouped.items():
             _add_row_problems(problems, file, rows, column, msgs)
+
+
+_NOUNS = {
+    "org": "its organisation",
+    "unit": "its unit",
+    "wave": "its survey wave",
+    "respondent": "its respondent id",
+    "period": "its period",
+    "invited": "the number of people invited",
+}
 
 
 def _show(value: object) -> str:
@@ -465,10 +651,14 @@ def _duplicate_problems(
     key = [c for c in spec.key if c in read.frame.columns]
     if len(key) != len(spec.key) or read.frame.empty:
         return
-    dup = read.frame.duplicated(key, keep=False)
+    # A row with an empty id is reported as such; it is no duplicate of another empty one.
+    # Only a finance row may lack its unit (an organisation-level row).
+    needed = [c for c in key if not (kind == "finance" and c == "unit")]
+    frame = read.frame.loc[read.frame[needed].notna().all(axis=1), key]
+    dup = frame.duplicated(keep=False)
     if not dup.any():
         return
-    frame = read.frame.loc[dup, key]
+    frame = frame.loc[dup]
     first_of: dict[tuple[object, ...], int] = {}
     rows: dict[str, tuple[list[int], list[str]]] = {}
     for idx, values in zip(frame.index, frame.itertuples(index=False), strict=True):
@@ -477,15 +667,19 @@ def _duplicate_problems(
             first_of[k] = int(idx)
             continue
         file, row = read.locate(int(idx))
-        first = read.locate(first_of[k])[1]
+        first_file, first_row = read.locate(first_of[k])
+        first = f"row {first_row}" if first_file == file else f"{first_file}, row {first_row}"
         if kind == "survey":
             msg = (
-                f"respondent '{k[2]}' appears more than once in org '{k[0]}' "
-                f"wave '{k[1]}' (first at row {first})"
+                f"respondent '{k[2]}' appears more than once in org '{k[0]}' wave '{k[1]}' "
+                f"(first at {first}); give each respondent their own id, or delete the repeat"
             )
         else:
             named = ", ".join(f"{c} '{v}'" for c, v in zip(key, k, strict=True) if pd.notna(v))
-            msg = f"duplicate row for {named} (first at row {first})"
+            msg = (
+                f"duplicate row for {named} (first at {first}); keep one row per "
+                f"{', '.join(key[:-1])} and {key[-1]}"
+            )
         r, m = rows.setdefault(file, ([], []))
         r.append(row)
         m.append(msg)
@@ -654,13 +848,16 @@ def load_dataset(folder: str | Path) -> Dataset:
     try:
         instruments = _config_instruments(config, folder)
     except HRProductivityError as exc:
-        raise DataValidationError(
-            [Problem("dataset.yaml", None, "instruments", str(exc))]
-        ) from None
+        hint = ""
+        if isinstance(exc, UnknownNameError):
+            hint = ", or the .yaml file of your own instrument in the dataset folder"
+        problem = Problem("dataset.yaml", None, None, f"key 'instruments': {exc}{hint}")
+        raise DataValidationError([problem]) from None
     wave_period = {str(k): str(v) for k, v in (config.get("wave_period") or {}).items()}
     mapping = config.get("columns") or {}
     flat = {k: v for k, v in mapping.items() if not isinstance(v, dict)}
-    ignore = [str(c) for c in config.get("ignore_columns") or []]
+    ignore_spec = config.get("ignore_columns") or []
+    ignore = [str(c) for c in ([ignore_spec] if isinstance(ignore_spec, str) else ignore_spec)]
     files = _config_files(config, folder, problems)
 
     reads: dict[str, _Read] = {}
@@ -691,7 +888,7 @@ def load_dataset(folder: str | Path) -> Dataset:
         instruments=instruments,
         wave_period=wave_period,
         folder=folder,
-        sources={p.name: _sha256(p) for ps in files.values() for p in ps if p.is_file()},
+        sources=_sources(folder, config, files),
         value_labels={k: v for r in reads.values() for k, v in r.value_labels.items()},
     )
     problems += _cross_problems(dataset, {t: r.locate for t, r in reads.items()})
@@ -714,7 +911,12 @@ def load_dataset(folder: str | Path) -> Dataset:
 def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any] | None:
     path = folder / "dataset.yaml"
     if not folder.is_dir():
-        problems.append(Problem(str(folder), None, None, "no such folder"))
+        what = "is a file, not a folder" if folder.is_file() else "no such folder"
+        problems.append(
+            Problem(
+                str(folder), None, None, f"{what}; give the dataset folder that holds dataset.yaml"
+            )
+        )
         return None
     if not path.is_file():
         problems.append(
@@ -722,40 +924,90 @@ def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any] | None
                 "dataset.yaml",
                 None,
                 None,
-                f"missing in {folder}; it names the instrument, the files "
-                "and the wave↔period mapping",
+                f"not found in folder '{folder}'; create it to name the instrument, the files "
+                "and which HR/finance period each survey wave pairs with (wave_period)",
             )
         )
         return None
     try:
         config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        problems.append(Problem("dataset.yaml", None, None, f"not valid YAML: {exc}"))
+    except UnicodeDecodeError:
+        problems.append(Problem("dataset.yaml", None, None, f"is not UTF-8 text; {_SAVE_UTF8}"))
+        return None
+    except yaml.YAMLError as exc:
+        problems.append(Problem("dataset.yaml", None, None, _yaml_message(exc)))
         return None
     if not isinstance(config, dict):
-        problems.append(Problem("dataset.yaml", None, None, "must be a mapping of keys to values"))
-        return None
-    for key in sorted(set(config) - _DATASET_KEYS):
         problems.append(
-            Problem(
-                "dataset.yaml", None, key, f"unknown key; use {', '.join(sorted(_DATASET_KEYS))}"
-            )
+            Problem("dataset.yaml", None, None, "must be a mapping of keys to values (key: value)")
         )
-    if not config.get("wave_period") or not isinstance(config["wave_period"], dict):
+        return None
+    for key in sorted(set(map(str, config)) - _DATASET_KEYS):
+        near = difflib.get_close_matches(key, sorted(_DATASET_KEYS), n=1)
+        hint = f"did you mean '{near[0]}'? " if near else ""
         problems.append(
             Problem(
                 "dataset.yaml",
                 None,
-                "wave_period",
-                'is missing; map each survey wave to its HR/finance period, e.g. {"2022": "2022"}',
+                None,
+                f"unknown key '{key}'; {hint}the keys are {', '.join(sorted(_DATASET_KEYS))}",
             )
         )
-    if "columns" in config and not isinstance(config["columns"], dict):
+    example = 'e.g. wave_period: {"2022": "2022", "2023": "2023"}'
+    if "wave_period" not in config:
         problems.append(
-            Problem("dataset.yaml", None, "columns", "must map export headers to names")
+            Problem(
+                "dataset.yaml",
+                None,
+                None,
+                "key 'wave_period' is missing; add it to pair each survey wave with its "
+                f"HR/finance period, {example}",
+            )
         )
-        config["columns"] = {}
+    elif not config["wave_period"] or not isinstance(config["wave_period"], dict):
+        problems.append(
+            Problem(
+                "dataset.yaml",
+                None,
+                None,
+                "key 'wave_period' must pair each survey wave with its HR/finance period, "
+                f"{example}",
+            )
+        )
+    if "columns" in config and not _is_column_mapping(config["columns"]):
+        problems.append(
+            Problem(
+                "dataset.yaml",
+                None,
+                None,
+                "key 'columns' must map each export header to a column name, directly or "
+                "under survey, units, hr or finance, e.g. columns: {survey: {Yksikkö: unit}}",
+            )
+        )
     return None if problems else config
+
+
+def _is_column_mapping(value: object) -> bool:
+    if not isinstance(value, dict):
+        return False
+    for key, target in value.items():
+        if isinstance(target, dict) and key in _FILE_KEYS:
+            if not all(isinstance(t, str) for t in target.values()):
+                return False
+        elif not isinstance(target, str):
+            return False
+    return True
+
+
+def _yaml_message(exc: yaml.YAMLError) -> str:
+    """One line from PyYAML's multi-line message: where, what, and what to check."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark is not None:
+        what += f" ({context} that starts at line {context_mark.line + 1})"
+    return f"not valid YAML{where}: {what}; check the brackets, quotes, colons and indentation"
 
 
 def _config_instruments(config: Mapping[str, Any], folder: Path) -> tuple[Instrument, ...]:
@@ -764,6 +1016,11 @@ def _config_instruments(config: Mapping[str, Any], folder: Path) -> tuple[Instru
     out = []
     for n in names:
         local = folder / str(n)
+        if local.suffix in (".yaml", ".yml") and local.is_file():
+            try:  # the loader's YAML message spans lines; the CLI prints one line a problem
+                yaml.safe_load(local.read_text(encoding="utf-8"))
+            except yaml.YAMLError as exc:
+                raise InstrumentError(f"{local}: {_yaml_message(exc)}") from None
         out.append(load_instrument(local if local.suffix in (".yaml", ".yml") else str(n)))
     return tuple(out)
 
@@ -780,7 +1037,13 @@ def _config_files(
                 files[key] = found[:1]
     elif not isinstance(declared, dict):
         problems.append(
-            Problem("dataset.yaml", None, "files", "must map survey/units/hr/finance to files")
+            Problem(
+                "dataset.yaml",
+                None,
+                None,
+                "key 'files' must map survey, units, hr and finance to file names, "
+                "e.g. files: {survey: kysely.csv, units: yksikot.csv}",
+            )
         )
     else:
         for key, value in declared.items():
@@ -789,8 +1052,8 @@ def _config_files(
                     Problem(
                         "dataset.yaml",
                         None,
-                        f"files.{key}",
-                        "unknown table; use survey, units, hr, finance",
+                        None,
+                        f"key 'files': unknown table '{key}'; use survey, units, hr, finance",
                     )
                 )
                 continue
@@ -798,8 +1061,28 @@ def _config_files(
             files[key] = [folder / str(n) for n in names]
     for key in ("survey", "units"):
         if key not in files:
-            problems.append(Problem("dataset.yaml", None, f"files.{key}", f"no {key} file found"))
+            problems.append(
+                Problem(
+                    "dataset.yaml",
+                    None,
+                    None,
+                    f"no {key} file: name it under 'files' ({key}: <file name>), or call the "
+                    f"file {key}.csv (or .xlsx, .sav, .parquet)",
+                )
+            )
     return files
+
+
+def _sources(
+    folder: Path, config: Mapping[str, Any], files: Mapping[str, list[Path]]
+) -> dict[str, str]:
+    """SHA-256 of every file the tables depend on: the data files, and dataset.yaml and any
+    instrument YAML in the folder, since the mapping and the scale change the tables too."""
+    spec = config.get("instruments", config.get("instrument", "qwl15"))
+    names = spec if isinstance(spec, list) else [spec]
+    paths = [folder / "dataset.yaml", *(folder / str(n) for n in names)]
+    paths += [p for ps in files.values() for p in ps]
+    return {p.name: _sha256(p) for p in paths if p.is_file()}
 
 
 def _sha256(path: Path) -> str:
@@ -830,7 +1113,7 @@ def validate(dataset: Dataset, *, raise_on_error: bool = True) -> ValidationRepo
     reads = {}
     for table in TABLES:
         frame = dataset.table(table).reset_index(drop=True)
-        read = _Read(frame, [_Segment(table, 0, len(frame), 2)])
+        read = _Read(frame, [_Segment(table, 0, len(frame), range(2, len(frame) + 2))])
         kind = _KIND_OF_TABLE[table]
         spec = schemas.table_spec(kind, dataset.instruments)
         for c in spec.required:
@@ -855,6 +1138,20 @@ def _cross_problems(dataset: Dataset, locate: Mapping[str, Any]) -> list[Problem
     needed["finance"] = needed["hr"]
     if any(not set(cols) <= set(dataset.table(t).columns) for t, cols in needed.items()):
         return problems  # a missing column is reported already; cross checks would only echo it
+    listed = set(map(tuple, units[["org", "unit"]].drop_duplicates().to_numpy().tolist()))
+    unit_file = locate["units"](0)[0] if not units.empty else "the unit list"
+    if "." not in unit_file:  # validate() on tables in memory: name the table
+        unit_file = "the unit list"
+
+    def not_listed(org: object, unit: object, wave: str) -> str:
+        known = sorted(str(u) for o, u in listed if o == org)
+        near = difflib.get_close_matches(str(unit), known, n=1, cutoff=0.8)
+        hint = f"did you mean '{near[0]}'? " if near else ""
+        return (
+            f"unit '{unit}' of org '{org}'{wave} is not in {unit_file}; {hint}"
+            f"correct the unit here, or add it to {unit_file}"
+        )
+
     if not resp.empty and not units.empty:
         counts = resp.groupby(key, sort=False).size().rename("n").reset_index()
         first = (
@@ -868,49 +1165,58 @@ def _cross_problems(dataset: Dataset, locate: Mapping[str, Any]) -> list[Problem
         merged = counts.merge(u[[*key, "invited", "unit_index"]], on=key, how="left")
         for row in merged[merged["unit_index"].isna()].itertuples(index=False):
             file, r = locate["responses"](int(row.first_index))
+            answers = f"{row.n} answer{'s' if row.n != 1 else ''}"
             problems.append(
                 Problem(
                     file,
                     r,
                     "unit",
-                    f"unit '{row.unit}' of org '{row.org}' in wave '{row.wave}' "
-                    "is not in the unit list",
+                    not_listed(row.org, row.unit, f" in wave '{row.wave}' ({answers})"),
                 )
             )
         over = merged[merged["unit_index"].notna() & (merged["n"] > merged["invited"])]
         for row in over.itertuples(index=False):
             file, r = locate["units"](int(row.unit_index))
+            survey_file = locate["responses"](int(row.first_index))[0]
             problems.append(
                 Problem(
                     file,
                     r,
                     "invited",
-                    f"{row.n} respondents answered in unit '{row.unit}' of org '{row.org}' "
-                    f"in wave '{row.wave}' but only {int(row.invited)} were invited",
+                    f"{int(row.invited)} invited, but {row.n} respondents of unit '{row.unit}' "
+                    f"of org '{row.org}' answered in wave '{row.wave}'; correct 'invited', or "
+                    f"the unit of those answers in {survey_file}",
                 )
             )
     waves = set(resp["wave"].dropna().unique()) | set(units["wave"].dropna().unique())
     for w in sorted(waves - set(dataset.wave_period)):
         problems.append(
-            Problem("dataset.yaml", None, "wave_period", f"survey wave '{w}' has no period mapping")
+            Problem(
+                "dataset.yaml",
+                None,
+                None,
+                f"survey wave '{w}' has no period under 'wave_period'; pair it with its "
+                f'HR/finance period there, e.g. "{w}": "{w}"',
+            )
         )
     periods = set(dataset.wave_period.values())
-    listed = set(map(tuple, units[["org", "unit"]].drop_duplicates().to_numpy().tolist()))
     for table in ("hr", "finance"):
         frame = dataset.table(table)
         if frame.empty:
             continue
         indexed = frame.reset_index(names="first_index")
-        for period, idx in indexed.groupby("period", sort=True)["first_index"].min().items():
+        by_period = indexed.groupby("period", sort=True)["first_index"].agg(["min", "size"])
+        for period, (idx, n) in by_period.iterrows():
             if period not in periods:
                 file, r = locate[table](int(idx))
+                rows = f"{n} row{'s' if n != 1 else ''}"
                 problems.append(
                     Problem(
                         file,
                         r,
                         "period",
-                        f"period '{period}' pairs with no survey wave; "
-                        "add it under wave_period in dataset.yaml",
+                        f"period '{period}' ({rows}) pairs with no survey wave; pair it with a "
+                        "wave under 'wave_period' in dataset.yaml, or correct the period",
                     )
                 )
         with_unit = indexed[indexed["unit"].notna()]
@@ -920,11 +1226,7 @@ def _cross_problems(dataset: Dataset, locate: Mapping[str, Any]) -> list[Problem
         for (org, unit), idx in firsts.items():
             if (org, unit) not in listed:
                 file, r = locate[table](int(idx))
-                problems.append(
-                    Problem(
-                        file, r, "unit", f"unit '{unit}' of org '{org}' is not in the unit list"
-                    )
-                )
+                problems.append(Problem(file, r, "unit", not_listed(org, unit, "")))
     return problems
 
 
@@ -938,6 +1240,7 @@ def _atomic_write(path: Path, write: Any) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o644)  # mkstemp makes 0o600; outputs are ordinary shared files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 BACKGROUND_COLUMNS = ("role", "age_group", "tenure_group", "gender")
+_NOT_WHOLE = "is not a whole number; it counts people or events"
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _id(nullable: bool = False) -> pa.Column:
 def _non_negative(required: bool = True, *, integer: bool = False) -> pa.Column:
     checks = [pa.Check.ge(0, error="is negative; it must be 0 or more")]
     if integer:
-        checks.append(pa.Check(lambda s: s == s.round(), error="must be a whole number"))
+        checks.append(pa.Check(lambda s: s == s.round(), error=_NOT_WHOLE))
     return pa.Column(float, checks, nullable=True, required=required)
 
 
@@ -141,11 +142,15 @@ def responses_schema(instruments: Sequence[Instrument]) -> pa.DataFrameSchema:
                 float,
                 [
                     pa.Check.in_range(
-                        lo, hi, error=f"is outside the {ins.name} answer scale {lo}–{hi}"
+                        lo,
+                        hi,
+                        error=f"is outside the {ins.name} answer scale {lo}–{hi}; correct it, "
+                        "or leave the cell empty if it means no answer",
                     ),
                     pa.Check(
                         lambda s: s == s.round(),
-                        error=f"is not a whole number on the {ins.name} scale {lo}–{hi}",
+                        error=f"is not a whole number; {ins.name} answers are whole points "
+                        f"{lo}–{hi}",
                     ),
                 ],
                 nullable=True,
@@ -164,7 +169,7 @@ def units_schema() -> pa.DataFrameSchema:
                 float,
                 [
                     pa.Check.ge(0, error="is negative; it must be 0 or more"),
-                    pa.Check(lambda s: s == s.round(), error="must be a whole number"),
+                    pa.Check(lambda s: s == s.round(), error=_NOT_WHOLE),
                 ],
                 nullable=False,
             ),
