@@ -59,3 +59,12 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert commands == ["make demo", "make test"]
     ci = (ROOT / ".ci" / "run").read_text()
     assert re.findall(r"^\s*make \w+", ci, flags=re.M) == ["make test"]
+
+
+def test_every_public_name_resolves() -> None:
+    """The lazy re-exports name real objects; ``from hrproductivity import *`` works."""
+    for name in hrproductivity.__all__:
+        assert getattr(hrproductivity, name) is not None, name
+    namespace: dict[str, object] = {}
+    exec("from hrproductivity import *", namespace)
+    assert set(hrproductivity.__all__) <= set(namespace)

@@ -1,37 +1,172 @@
-"""hrproductivity: quality of working life, well-being at work and personnel productivity."""
+"""hrproductivity: quality of working life, well-being at work and personnel productivity.
+
+The names below are the public API; each lives in a small topic module
+(:mod:`~hrproductivity.io`, :mod:`~hrproductivity.scoring`,
+:mod:`~hrproductivity.reliability`, :mod:`~hrproductivity.aggregation`,
+:mod:`~hrproductivity.privacy`, :mod:`~hrproductivity.hcpf`,
+:mod:`~hrproductivity.costs`, :mod:`~hrproductivity.synthetic`).
+
+Submodules load on first use of one of their names, so ``import hrproductivity``
+and the command line start fast; the statistics stack (semopy, pingouin,
+statsmodels) is imported only by what needs it.
+"""
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import version as _version
+from typing import TYPE_CHECKING, Any
 
-from hrproductivity.errors import (
-    DataValidationError,
-    HRProductivityError,
-    HRProductivityWarning,
-    InstrumentError,
-    ModelWarning,
-    Problem,
-    ReportError,
-    UnknownNameError,
-)
-from hrproductivity.instruments import Instrument, load_instrument
-from hrproductivity.io import (
-    Dataset,
-    ValidationReport,
-    load_dataset,
-    process,
-    read_finance,
-    read_hr,
-    read_processed,
-    read_survey,
-    read_units,
-    validate,
-    write_dataset,
-)
+if TYPE_CHECKING:
+    from hrproductivity import synthetic
+    from hrproductivity.aggregation import (
+        aggregate,
+        aggregate_hierarchy,
+        icc1,
+        icc1_mixed,
+        icc2,
+        null_variance,
+        rwg,
+        rwg_j,
+    )
+    from hrproductivity.costs import (
+        absence_cost,
+        absence_cost_per_day,
+        capacity_lost,
+        sickness_absence_rate,
+        structural_time_share,
+        turnover_cost,
+    )
+    from hrproductivity.errors import (
+        ArgumentError,
+        DataValidationError,
+        HRProductivityError,
+        HRProductivityWarning,
+        InstrumentError,
+        ModelWarning,
+        Problem,
+        ReportError,
+        UnknownNameError,
+    )
+    from hrproductivity.hcpf import HCPF, QWLValue
+    from hrproductivity.instruments import Instrument, load_instrument
+    from hrproductivity.io import (
+        Dataset,
+        ValidationReport,
+        load_dataset,
+        process,
+        read_finance,
+        read_hr,
+        read_processed,
+        read_survey,
+        read_units,
+        validate,
+        write_dataset,
+    )
+    from hrproductivity.privacy import (
+        comments_allowed,
+        suppress,
+        suppress_comments,
+        suppress_crosstab,
+    )
+    from hrproductivity.reliability import (
+        CFAResults,
+        alpha_if_deleted,
+        cfa,
+        cronbach_alpha,
+        item_analysis,
+        mcdonald_omega,
+        measurement_invariance,
+        reliability_by,
+    )
+    from hrproductivity.scoring import (
+        qwl_band,
+        qwl_index,
+        qwl_scorers,
+        register_qwl_scorer,
+        score_scales,
+    )
+
+# public name -> submodule that defines it
+_EXPORTS = {
+    "ArgumentError": "errors",
+    "CFAResults": "reliability",
+    "DataValidationError": "errors",
+    "Dataset": "io",
+    "HCPF": "hcpf",
+    "HRProductivityError": "errors",
+    "HRProductivityWarning": "errors",
+    "Instrument": "instruments",
+    "InstrumentError": "errors",
+    "ModelWarning": "errors",
+    "Problem": "errors",
+    "QWLValue": "hcpf",
+    "ReportError": "errors",
+    "UnknownNameError": "errors",
+    "ValidationReport": "io",
+    "absence_cost": "costs",
+    "absence_cost_per_day": "costs",
+    "aggregate": "aggregation",
+    "aggregate_hierarchy": "aggregation",
+    "alpha_if_deleted": "reliability",
+    "capacity_lost": "costs",
+    "cfa": "reliability",
+    "comments_allowed": "privacy",
+    "cronbach_alpha": "reliability",
+    "icc1": "aggregation",
+    "icc1_mixed": "aggregation",
+    "icc2": "aggregation",
+    "item_analysis": "reliability",
+    "load_dataset": "io",
+    "load_instrument": "instruments",
+    "mcdonald_omega": "reliability",
+    "measurement_invariance": "reliability",
+    "null_variance": "aggregation",
+    "process": "io",
+    "read_finance": "io",
+    "read_hr": "io",
+    "read_processed": "io",
+    "read_survey": "io",
+    "read_units": "io",
+    "reliability_by": "reliability",
+    "score_scales": "scoring",
+    "register_qwl_scorer": "scoring",
+    "qwl_scorers": "scoring",
+    "qwl_index": "scoring",
+    "qwl_band": "scoring",
+    "rwg": "aggregation",
+    "rwg_j": "aggregation",
+    "sickness_absence_rate": "costs",
+    "structural_time_share": "costs",
+    "suppress": "privacy",
+    "suppress_comments": "privacy",
+    "suppress_crosstab": "privacy",
+    "turnover_cost": "costs",
+    "validate": "io",
+    "write_dataset": "io",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "synthetic":
+        return importlib.import_module("hrproductivity.synthetic")
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f"hrproductivity.{_EXPORTS[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'hrproductivity' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __version__ = _version("hrproductivity")
 
 __all__ = [
+    "HCPF",
+    "ArgumentError",
+    "CFAResults",
     "DataValidationError",
     "Dataset",
     "HRProductivityError",
@@ -40,18 +175,50 @@ __all__ = [
     "InstrumentError",
     "ModelWarning",
     "Problem",
+    "QWLValue",
     "ReportError",
     "UnknownNameError",
     "ValidationReport",
     "__version__",
+    "absence_cost",
+    "absence_cost_per_day",
+    "aggregate",
+    "aggregate_hierarchy",
+    "alpha_if_deleted",
+    "capacity_lost",
+    "cfa",
+    "comments_allowed",
+    "cronbach_alpha",
+    "icc1",
+    "icc1_mixed",
+    "icc2",
+    "item_analysis",
     "load_dataset",
     "load_instrument",
+    "mcdonald_omega",
+    "measurement_invariance",
+    "null_variance",
     "process",
+    "qwl_band",
+    "qwl_index",
+    "qwl_scorers",
     "read_finance",
     "read_hr",
     "read_processed",
     "read_survey",
     "read_units",
+    "register_qwl_scorer",
+    "reliability_by",
+    "rwg",
+    "rwg_j",
+    "score_scales",
+    "sickness_absence_rate",
+    "structural_time_share",
+    "suppress",
+    "suppress_comments",
+    "suppress_crosstab",
+    "synthetic",
+    "turnover_cost",
     "validate",
     "write_dataset",
 ]

@@ -1,0 +1,87 @@
+"""Report texts in Finnish and English, and number formats for each language.
+
+Finnish: ``1 234,5 €`` and ``61,8 %`` (a no-break space groups thousands and
+stands before the unit; a decimal comma). English: ``€1,234.5`` and ``61.8%``.
+Texts live in ``fi.yaml`` and ``en.yaml`` beside this file; :func:`text` looks a
+key up and fills ``{placeholders}``.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from hrproductivity.errors import UnknownNameError
+
+__all__ = ["LANGUAGES", "fmt_eur", "fmt_int", "fmt_number", "fmt_pct", "text"]
+
+LANGUAGES = ("fi", "en")
+NBSP = "\u00a0"
+MISSING = "–"
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise UnknownNameError("language", lang, list(LANGUAGES))
+
+
+def fmt_number(value: float | None, *, lang: str = "fi", decimals: int = 1) -> str:
+    """A number with the language's grouping and decimal mark; ``–`` for missing.
+
+    Examples
+    --------
+    >>> fmt_number(1234.5, lang="fi")
+    '1\\xa0234,5'
+    >>> fmt_number(1234.5, lang="en")
+    '1,234.5'
+    """
+    _check_lang(lang)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    s = f"{value:,.{decimals}f}"
+    if lang == "fi":
+        s = s.replace(",", NBSP).replace(".", ",").replace("-", "\u2212")
+    return s
+
+
+def fmt_int(value: float | None, *, lang: str = "fi") -> str:
+    """A whole number with the language's grouping."""
+    return fmt_number(value, lang=lang, decimals=0)
+
+
+def fmt_eur(value: float | None, *, lang: str = "fi", decimals: int = 0) -> str:
+    """Euros: ``1 234 €`` in Finnish, ``€1,234`` in English."""
+    s = fmt_number(value, lang=lang, decimals=decimals)
+    if s == MISSING:
+        return s
+    if lang == "fi":
+        return f"{s}{NBSP}€"
+    return f"−€{s[1:]}" if s.startswith("-") else f"€{s}"
+
+
+def fmt_pct(share: float | None, *, lang: str = "fi", decimals: int = 1) -> str:
+    """A share (0–1) as a percentage: ``61,8 %`` in Finnish, ``61.8%`` in English."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return MISSING
+    s = fmt_number(100 * share, lang=lang, decimals=decimals)
+    return f"{s}{NBSP}%" if lang == "fi" else f"{s}%"
+
+
+@cache
+def _texts(lang: str) -> dict[str, str]:
+    raw = resources.files(__name__).joinpath(f"{lang}.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(raw) or {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def text(key: str, *, lang: str = "fi", **values: Any) -> str:
+    """The text ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
+    _check_lang(lang)
+    texts = _texts(lang)
+    if key not in texts:
+        raise UnknownNameError(f"text key ({lang})", key, list(texts))
+    return texts[key].format(**values)
