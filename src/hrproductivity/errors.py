@@ -15,6 +15,7 @@ __all__ = [
     "HRProductivityError",
     "HRProductivityWarning",
     "InstrumentError",
+    "ModelFitError",
     "ModelWarning",
     "Problem",
     "ReportError",
@@ -84,6 +85,10 @@ class UnknownNameError(HRProductivityError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the whole message
         return str(self.args[0])
+
+
+class ModelFitError(HRProductivityError, RuntimeError):
+    """The wrapped estimator failed on these data; the message says what to simplify."""
 
 
 class ReportError(HRProductivityError):

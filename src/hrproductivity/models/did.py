@@ -1,0 +1,456 @@
+"""Difference-in-differences for development experiments (``did``).
+
+A development experiment ("kehittämiskokeilu") starts in some units at some
+wave; the other units are the comparison. ``did`` fits the two-way fixed
+effects regression of the outcome on the treated × post indicator with
+:class:`linearmodels.panel.PanelOLS` (entity effects absorbed, wave
+indicators, errors clustered by entity; see :mod:`hrproductivity.models.panel`),
+and an event study: indicators for each wave relative to the start, the wave
+before the start (−1) as reference.
+
+When units start in different waves (staggered adoption) the single TWFE
+coefficient is a weighted average of all two-group comparisons, some of which
+use already-treated units as controls, and it is biased when the effect grows
+or fades (Goodman-Bacon 2021). ``did`` then warns and also estimates each
+start cohort against the never-treated units (``cohort_effects``), the
+comparison that Callaway & Sant'Anna (2021) build on.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from hrproductivity.errors import ModelWarning
+from hrproductivity.models._results import (
+    ArgumentError,
+    ModelResults,
+    as_names,
+    check_alpha,
+    check_columns,
+    check_distinct,
+    check_frame,
+    check_numeric,
+    get_axes,
+    to_float,
+)
+from hrproductivity.models.panel import PanelKeys, fit_twfe, panel_keys
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["DidResults", "did"]
+
+TERM = "treated_post"
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class DidResults(ModelResults):
+    """Results of :func:`did`.
+
+    Attributes
+    ----------
+    (besides those of :class:`ModelResults`)
+
+    treated : str
+        Treatment column.
+    event_study : DataFrame
+        ``rel_time, term, estimate, se, ci_low, ci_high, p_val, n``: effect at each
+        wave relative to the start (``rel_time`` 0 is the first treated wave); the
+        reference row ``rel_time = -1`` has estimate 0 and no interval. With an
+        ``event_window`` the end rows pool everything beyond them. Empty when there
+        are no never-treated units.
+    cohort_effects : DataFrame
+        With staggered starts: ``cohort`` (start wave), ``estimate, se, ci_low,
+        ci_high, p_val, n, n_entities`` of each cohort against the never-treated
+        units. Empty otherwise.
+    staggered : bool
+        Whether treated units start in different waves.
+    n_treated, n_control : int
+        Treated and never-treated entities.
+    """
+
+    treated: str
+    event_study: pd.DataFrame
+    cohort_effects: pd.DataFrame
+    staggered: bool
+    n_treated: int
+    n_control: int
+
+    def _title(self) -> str:
+        return f"did: effect of {self.treated} on {self.outcome}"
+
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        terms: Sequence[str] | None = None,
+        kind: str = "event",
+    ) -> Axes:
+        """Event-study plot (``kind="event"``) or coefficient plot (``kind="coef"``).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Axes to draw on.
+        terms : sequence of str, optional
+            Rows of ``summary()`` for ``kind="coef"``.
+        kind : {"event", "coef"}, default "event"
+
+        Returns
+        -------
+        Axes
+        """
+        if kind not in ("event", "coef"):
+            raise ArgumentError(f"kind: choose 'event' or 'coef', got {kind!r}")
+        if kind == "coef" or self.event_study.empty:
+            return super().plot(ax, terms=terms)
+        ax = get_axes(ax)
+        es = self.event_study
+        x = es["rel_time"].to_numpy(dtype=float)
+        est = es["estimate"].to_numpy(dtype=float)
+        lo = es["ci_low"].fillna(es["estimate"]).to_numpy(dtype=float)
+        hi = es["ci_high"].fillna(es["estimate"]).to_numpy(dtype=float)
+        ax.errorbar(x, est, yerr=np.vstack([est - lo, hi - est]), fmt="o", color="C0", capsize=3)
+        ax.axhline(0.0, color="0.5", linewidth=0.8)
+        ax.axvline(-0.5, color="0.5", linewidth=0.8, linestyle="--")
+        ax.set_xlabel("waves relative to the start (reference −1)")
+        ax.set_ylabel(f"effect on {self.outcome}")
+        ax.set_title(self._title())
+        return ax
+
+
+def did(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    treated: str,
+    time: str,
+    entity: str | Sequence[str],
+    start: Any = None,
+    event_window: tuple[int, int] | None = None,
+    cluster: str | None = "entity",
+    controls: Sequence[str] = (),
+    alpha: float = 0.05,
+) -> DidResults:
+    """Difference-in-differences of a development experiment, with an event study.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per entity (unit) and wave.
+    outcome : str
+        Outcome column (e.g. sick days per FTE).
+    treated : str
+        0/1 column. With ``start=None`` it is the treatment status in each wave
+        (0 before the unit's start, 1 from it on); units may start in different
+        waves. With ``start`` given it marks the units in the experiment (any 1 in
+        a unit marks the unit).
+    time : str
+        Wave column (ordered as in :func:`panel_effect`).
+    entity : str or sequence of str
+        Column(s) identifying the unit.
+    start : wave label, optional
+        Common first treated wave, a value of ``time``.
+    event_window : (int, int), optional
+        Relative waves ``(lo, hi)`` shown in the event study, with ``lo <= -2`` and
+        ``hi >= 0``; waves beyond are pooled into the end rows. Default: all.
+    cluster : str or None, default "entity"
+        As in :func:`panel_effect`.
+    controls : sequence of str, default ()
+        Time-varying controls.
+    alpha : float, default 0.05
+        Intervals are ``1 - alpha`` intervals.
+
+    Returns
+    -------
+    DidResults
+        ``summary()`` has the row ``treated_post`` (the TWFE estimate) and the
+        controls; ``event_study`` and ``cohort_effects`` as described in the class.
+        ``fit`` has ``r2``, ``n_entities``, ``n_periods``, ``n_clusters`` and
+        ``pretrend_p`` (joint test that all pre-start event-study effects are 0).
+
+    Raises
+    ------
+    ArgumentError
+        A column is missing, ``treated`` is not 0/1, the treatment switches off
+        again, ``start`` is not a wave, no unit is treated, or there is nothing to
+        compare with.
+
+    Warns
+    -----
+    ModelWarning
+        Staggered starts (TWFE bias, Goodman-Bacon 2021), few clusters, or units
+        treated from the first wave.
+
+    Notes
+    -----
+    ``y_it = a_i + d_t + τ D_it + e_it`` with ``D_it = 1`` for treated units from their
+    start on; event study ``y_it = a_i + d_t + Σ_{k≠−1} τ_k 1[t − start_i = k] + e_it``.
+    With few treated units (say under 10) clustered intervals undercover even with
+    many units in all (MacKinnon & Webb 2017).
+
+    References
+    ----------
+    Goodman-Bacon, A. (2021). Difference-in-differences with variation in treatment
+    timing. Journal of Econometrics 225(2), 254–277.
+    Callaway, B. & Sant'Anna, P. H. C. (2021). Difference-in-differences with multiple
+    time periods. Journal of Econometrics 225(2), 200–230.
+    Sun, L. & Abraham, S. (2021). Estimating dynamic treatment effects in event studies
+    with heterogeneous treatment effects. Journal of Econometrics 225(2), 175–199.
+
+    Example
+    -------
+    >>> from hrproductivity.models import did
+    >>> res = did(units, outcome="sick_days", treated="in_experiment",
+    ...           time="wave", entity=("org", "unit"), start="2023")  # doctest: +SKIP
+    >>> res.event_study  # doctest: +SKIP
+
+    Stata: ``xtreg sick_days i.treated_post i.wave, fe vce(cluster unit)``; R:
+    ``fixest::feols(sick_days ~ i(rel_time, ref = -1) | unit + wave, cluster = ~unit)``.
+    """
+    check_frame(data)
+    alpha = check_alpha(alpha)
+    entity_cols = as_names(entity, "entity")
+    control_cols = as_names(controls, "controls")
+    if not entity_cols:
+        raise ArgumentError("entity: give at least one column")
+    check_columns(data, outcome=outcome, treated=treated, time=time, entity=entity_cols)
+    check_columns(data, controls=control_cols)
+    check_numeric(data, outcome=outcome, treated=treated, controls=control_cols)
+    check_distinct(outcome=outcome, treated=treated, controls=control_cols)
+    keys = panel_keys(data, entity_cols, time)
+    tr = to_float(data[treated])
+    if not np.isin(tr[np.isfinite(tr)], (0.0, 1.0)).all():
+        raise ArgumentError(f"treated: column {treated!r} must hold only 0 and 1")
+
+    status, cohort = _treatment(tr, keys, start, treated)
+    n_ent = int(keys.entity.max()) + 1
+    is_treated = np.isfinite(cohort)
+    n_treated = int(is_treated.sum())
+    n_control = n_ent - n_treated
+    if n_treated == 0:
+        raise ArgumentError(f"treated: no unit of {treated!r} is ever treated")
+    starts = np.unique(cohort[is_treated])
+    first = keys.pos.min()
+    notes: list[str] = []
+    if n_control == 0 and len(starts) == 1:
+        raise ArgumentError(
+            "treated: every unit starts in the same wave, so there is no comparison group"
+        )
+    always = starts[starts <= first]
+    if len(always):
+        warnings.warn(
+            "treated: some units are treated from the first wave; they have no "
+            "pre-treatment wave and add nothing to the estimate except through the wave "
+            "effects. Add earlier waves if you have them.",
+            ModelWarning,
+            stacklevel=2,
+        )
+        notes.append("Some units are treated from the first wave.")
+    staggered = len(starts[starts > first]) > 1
+    if staggered:
+        waves = ", ".join(str(keys.time_labels[int(s)]) for s in starts)
+        warnings.warn(
+            f"did: the treatment starts in different waves ({waves}). With staggered "
+            "starts the two-way fixed-effects estimate mixes in comparisons with "
+            "already-treated units and is biased when the effect changes over time "
+            "(Goodman-Bacon 2021, J. Econometrics 225:254-277). Read "
+            "results.cohort_effects (each start cohort against never-treated units) "
+            "and results.event_study rather than the single estimate.",
+            ModelWarning,
+            stacklevel=2,
+        )
+        notes.append("Staggered starts: see cohort_effects and event_study (Goodman-Bacon 2021).")
+
+    y = to_float(data[outcome])
+    regressors = {TERM: status}
+    for c in control_cols:
+        regressors[c] = to_float(data[c])
+    main = fit_twfe(
+        data, keys, y=y, regressors=regressors, entity_effects=True, time_effects=True,
+        cluster=cluster, alpha=alpha, must_keep=[TERM],
+    )  # fmt: skip
+    notes.extend(main.notes)
+    fit = dict(main.fit)
+
+    with warnings.catch_warnings():
+        # the few-clusters warning was given for the main fit already
+        warnings.simplefilter("ignore", ModelWarning)
+        event_study, pre_p = _event_study(
+            data, keys, y, cohort, status, regressors, control_cols, event_window,
+            cluster, alpha, n_control,
+        )  # fmt: skip
+        cohorts = (
+            _cohort_effects(data, keys, y, cohort, regressors, cluster, alpha)
+            if staggered and n_control > 0
+            else _empty_cohorts()
+        )
+    if event_study.empty:
+        notes.append("No never-treated units: no event study.")
+    fit["pretrend_p"] = pre_p
+    return DidResults(
+        model="did",
+        outcome=outcome,
+        table=main.table,
+        n=main.n,
+        fit=fit,
+        alpha=alpha,
+        effect_term=TERM,
+        notes=tuple(notes),
+        raw=main.raw,
+        treated=treated,
+        event_study=event_study,
+        cohort_effects=cohorts,
+        staggered=staggered,
+        n_treated=n_treated,
+        n_control=n_control,
+    )
+
+
+def _treatment(
+    tr: np.ndarray, keys: PanelKeys, start: Any, treated: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Treatment status per row and start position per entity (NaN: never treated)."""
+    n_ent = int(keys.entity.max()) + 1
+    frame = pd.DataFrame({"e": keys.entity, "p": keys.pos, "d": tr})
+    if start is None:
+        ordered = frame.dropna().sort_values(["e", "p"])
+        drops = ordered.groupby("e")["d"].diff() < 0
+        if drops.any():
+            bad = int(ordered.loc[drops, "e"].iloc[0])
+            raise ArgumentError(
+                f"treated: {treated!r} goes from 1 back to 0 within a unit (entity code "
+                f"{bad}); did needs a treatment that stays on. For on/off exposures use "
+                "panel_effect with the indicator as exposure."
+            )
+        first_on = ordered[ordered["d"] == 1].groupby("e")["p"].min()
+        cohort = np.full(n_ent, np.nan)
+        cohort[first_on.index.to_numpy()] = first_on.to_numpy(dtype=float)
+        status = tr.copy()
+    else:
+        if start not in keys.time_labels:
+            raise ArgumentError(
+                f"start: {start!r} is not a wave of {keys.time!r}; waves: "
+                f"{', '.join(map(str, keys.time_labels))}"
+            )
+        start_pos = keys.time_labels.index(start)
+        group = frame.groupby("e")["d"].max()
+        cohort = np.full(n_ent, np.nan)
+        cohort[group.index[group == 1].to_numpy()] = float(start_pos)
+        status = (np.isfinite(cohort[keys.entity]) & (keys.pos >= start_pos)).astype(float)
+    return status, cohort
+
+
+def _event_study(
+    data: pd.DataFrame,
+    keys: PanelKeys,
+    y: np.ndarray,
+    cohort: np.ndarray,
+    status: np.ndarray,
+    regressors: dict[str, np.ndarray],
+    control_cols: list[str],
+    window: tuple[int, int] | None,
+    cluster: str | None,
+    alpha: float,
+    n_control: int,
+) -> tuple[pd.DataFrame, float]:
+    empty = pd.DataFrame(
+        columns=["rel_time", "term", "estimate", "se", "ci_low", "ci_high", "p_val", "n"]
+    )
+    if n_control == 0:
+        return empty, float("nan")
+    rel = keys.pos - cohort[keys.entity]  # NaN for never-treated rows
+    treated_rows = np.isfinite(rel) & np.isfinite(status)
+    lo, hi = int(np.nanmin(rel[treated_rows])), int(np.nanmax(rel[treated_rows]))
+    if window is not None:
+        try:
+            w_lo, w_hi = (int(v) for v in window)
+        except (TypeError, ValueError) as exc:
+            raise ArgumentError(f"event_window: expected (lo, hi), got {window!r}") from exc
+        if w_lo > -2 or w_hi < 0:
+            raise ArgumentError(
+                f"event_window: needs lo <= -2 and hi >= 0 (reference -1), got {window!r}"
+            )
+        lo, hi = max(lo, w_lo), min(hi, w_hi)
+    if lo > -1:
+        return empty, float("nan")
+    binned = np.clip(rel, lo, hi)
+    ev: dict[str, np.ndarray] = {}
+    rel_of: dict[str, int] = {}
+    for k in range(lo, hi + 1):
+        if k == -1:
+            continue
+        name = f"rel_{k:+d}"
+        ev[name] = np.where(np.isfinite(rel), (binned == k).astype(float), 0.0)
+        rel_of[name] = k
+    for c in control_cols:
+        ev[c] = regressors[c]
+    fitted = fit_twfe(
+        data, keys, y=y, regressors=ev, entity_effects=True, time_effects=True,
+        cluster=cluster, alpha=alpha, must_keep=[], rows=np.isfinite(status),
+    )  # fmt: skip
+    table = fitted.table[fitted.table["term"].isin(list(rel_of))].copy()
+    table.insert(0, "rel_time", table["term"].map(rel_of).astype(int))
+    ref = pd.DataFrame(
+        {"rel_time": [-1], "term": ["rel_-1 (reference)"], "estimate": [0.0], "se": [np.nan],
+         "ci_low": [np.nan], "ci_high": [np.nan], "p_val": [np.nan], "n": [fitted.n]}
+    )  # fmt: skip
+    table = pd.concat([table, ref], ignore_index=True).sort_values("rel_time")
+    pre = [t for t, k in rel_of.items() if k < -1 and t in fitted.cov.index]
+    pre_p = float("nan")
+    if pre:
+        b = table.set_index("term").loc[pre, "estimate"].to_numpy(dtype=float)
+        v = fitted.cov.loc[pre, pre].to_numpy()
+        wald = float(b @ np.linalg.solve(v, b))
+        q = len(pre)
+        df = fitted.df
+        pre_p = float(
+            stats.f.sf(wald / q, q, df)
+            if df is not None and np.isfinite(df)
+            else stats.chi2.sf(wald, q)
+        )
+    return table.reset_index(drop=True), pre_p
+
+
+def _empty_cohorts() -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=["cohort", "estimate", "se", "ci_low", "ci_high", "p_val", "n", "n_entities"]
+    )
+
+
+def _cohort_effects(
+    data: pd.DataFrame,
+    keys: PanelKeys,
+    y: np.ndarray,
+    cohort: np.ndarray,
+    regressors: dict[str, np.ndarray],
+    cluster: str | None,
+    alpha: float,
+) -> pd.DataFrame:
+    rows = []
+    never = ~np.isfinite(cohort)
+    for c in np.unique(cohort[np.isfinite(cohort)]):
+        if c <= keys.pos.min():
+            continue
+        keep_ent = never | (cohort == c)
+        mask = keep_ent[keys.entity]
+        fitted = fit_twfe(
+            data, keys, y=y, regressors=regressors, entity_effects=True, time_effects=True,
+            cluster=cluster, alpha=alpha, must_keep=[TERM], rows=mask,
+        )  # fmt: skip
+        row = fitted.table[fitted.table["term"] == TERM].iloc[0]
+        rows.append(
+            {
+                "cohort": keys.time_labels[int(c)],
+                **{k: row[k] for k in ("estimate", "se", "ci_low", "ci_high", "p_val", "n")},
+                "n_entities": int(fitted.fit["n_entities"]),
+            }
+        )
+    return pd.DataFrame(rows) if rows else _empty_cohorts()

@@ -1,0 +1,361 @@
+"""Mediation with a cluster bootstrap (``mediation``).
+
+Two linear models fitted with :class:`statsmodels.regression.linear_model.OLS`::
+
+    mediator = a0 + a · exposure + controls
+    outcome  = b0 + c' · exposure + b · mediator + controls
+
+indirect effect ``a·b``, direct effect ``c'``, total effect ``c' + a·b`` (for
+OLS identical to the slope of the outcome on the exposure and controls alone).
+The intervals are percentile intervals of a bootstrap that resamples whole
+clusters (units or organisations) with replacement, because respondents of a
+unit share their supervisor and workload, and resampling rows would make the
+intervals too narrow (Field & Welsh 2007; Preacher & Selig 2012 for the
+percentile interval of ``a·b``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from hrproductivity.errors import ModelWarning
+from hrproductivity.models._results import (
+    ArgumentError,
+    ModelResults,
+    as_names,
+    check_alpha,
+    check_columns,
+    check_distinct,
+    check_frame,
+    check_numeric,
+    coefficient_plot,
+    make_rng,
+    to_float,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["MediationResults", "mediation"]
+
+#: Below this many clusters the cluster bootstrap is flagged.
+FEW_CLUSTERS = 20
+EFFECTS = ("indirect", "direct", "total", "a", "b", "prop_mediated")
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class MediationResults(ModelResults):
+    """Results of :func:`mediation`.
+
+    Attributes
+    ----------
+    (besides those of :class:`ModelResults`)
+
+    exposure, mediator : str
+        Exposure and mediator columns.
+    cluster : str or None
+        Column whose values were resampled (``None``: rows).
+    n_clusters : int
+        Number of clusters.
+    boot : DataFrame
+        Bootstrap draws, one row per replicate, one column per effect
+        (``indirect, direct, total, a, b, prop_mediated``).
+    """
+
+    exposure: str
+    mediator: str
+    cluster: str | None
+    n_clusters: int
+    boot: pd.DataFrame
+
+    def _title(self) -> str:
+        return f"mediation: {self.exposure} → {self.mediator} → {self.outcome}"
+
+    def _effect_draws(self, term: str | None, size: int, rng: np.random.Generator) -> np.ndarray:
+        term = self.effect_term if term is None else str(self._effect_row(term)["term"])
+        draws = self.boot[term].dropna().to_numpy()
+        return rng.choice(draws, size=size, replace=True)
+
+    def plot(self, ax: Axes | None = None, *, terms: Sequence[str] | None = None) -> Axes:
+        """Indirect, direct and total effects with their bootstrap intervals.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+            Axes to draw on.
+        terms : sequence of str, optional
+            Rows to show (default ``indirect``, ``direct``, ``total``).
+
+        Returns
+        -------
+        Axes
+        """
+        table = self.summary()
+        table = table[table["term"].isin(list(terms or ("indirect", "direct", "total")))]
+        return coefficient_plot(table, ax=ax, title=self._title())
+
+
+def mediation(
+    data: pd.DataFrame,
+    *,
+    exposure: str,
+    mediator: str,
+    outcome: str,
+    controls: Sequence[str] = (),
+    cluster: str | None = "unit",
+    n_boot: int = 1000,
+    seed: int | np.random.Generator | None = None,
+    alpha: float = 0.05,
+) -> MediationResults:
+    """Indirect, direct and total effect of an exposure through a mediator.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per respondent (or per unit and wave).
+    exposure : str
+        Exposure column (e.g. the QWL index).
+    mediator : str
+        Mediator column (e.g. sick days).
+    outcome : str
+        Outcome column (e.g. productivity).
+    controls : sequence of str, default ()
+        Control columns, in both models.
+    cluster : str or None, default "unit"
+        Column whose values are resampled as whole clusters (``"unit"``,
+        ``"org"``). ``None`` resamples rows, which is right only for independent
+        observations. Units are taken as given: if unit names repeat across
+        organisations, pass a column that is unique.
+    n_boot : int, default 1000
+        Bootstrap replicates.
+    seed : int or Generator, optional
+        Seed of the bootstrap.
+    alpha : float, default 0.05
+        Intervals are ``1 - alpha`` percentile intervals.
+
+    Returns
+    -------
+    MediationResults
+        ``summary()`` rows ``indirect`` (a·b), ``direct`` (c'), ``total`` (c' + a·b),
+        ``a``, ``b`` and ``prop_mediated`` (indirect / total) with ``estimate`` (full
+        sample), ``se`` (bootstrap standard deviation), ``ci_low``, ``ci_high``
+        (percentile), ``p_val`` (bootstrap: twice the smaller share of replicates on
+        either side of zero) and ``n``. ``raw`` is the pair of statsmodels OLS results
+        ``(mediator_fit, outcome_fit)``; ``boot`` holds the replicates.
+
+    Raises
+    ------
+    ArgumentError
+        A column is missing or not numeric, ``n_boot`` is below 100, or there are
+        fewer than two clusters.
+
+    Warns
+    -----
+    ModelWarning
+        Fewer than 20 clusters (the cluster bootstrap is then unreliable), or more
+        than 1 % of the replicates could not be fitted.
+
+    Notes
+    -----
+    Each replicate draws ``G`` clusters with replacement and refits both OLS models
+    on the rows of the drawn clusters. The refits are computed from cluster-wise
+    cross-products (``Σ_g w_g X_g'X_g``), which gives the same coefficients as
+    refitting on the stacked resample, in a fraction of the time. A causal reading
+    of ``a·b`` needs no unmeasured exposure–mediator, mediator–outcome or
+    exposure–outcome confounding (Imai, Keele & Tingley 2010).
+
+    References
+    ----------
+    Imai, K., Keele, L. & Tingley, D. (2010). A general approach to causal mediation
+    analysis. Psychological Methods 15(4), 309–334.
+    Field, C. A. & Welsh, A. H. (2007). Bootstrapping clustered data. JRSS B 69(3),
+    369–390.
+    Preacher, K. J. & Selig, J. P. (2012). Advantages of Monte Carlo confidence
+    intervals for indirect effects. Communication Methods and Measures 6(2), 77–98.
+
+    Example
+    -------
+    >>> from hrproductivity.models import mediation
+    >>> res = mediation(respondents, exposure="qwl", mediator="sick_days",
+    ...                 outcome="productivity", cluster="unit", seed=1)  # doctest: +SKIP
+
+    In R: ``mediation::mediate(lm(sick ~ qwl), lm(prod ~ qwl + sick), treat = "qwl",
+    mediator = "sick_days", boot = TRUE)``, which resamples rows; the cluster
+    bootstrap corresponds to ``lavaan::sem`` with a cluster-level ``bootstrapLavaan``.
+    """
+    check_frame(data)
+    alpha = check_alpha(alpha)
+    control_cols = as_names(controls, "controls")
+    check_columns(data, exposure=exposure, mediator=mediator, outcome=outcome, cluster=cluster)
+    check_columns(data, controls=control_cols)
+    check_numeric(data, exposure=exposure, mediator=mediator, outcome=outcome)
+    check_numeric(data, controls=control_cols)
+    check_distinct(
+        exposure=exposure, mediator=mediator, outcome=outcome, controls=control_cols,
+        cluster=cluster,
+    )  # fmt: skip
+    if not isinstance(n_boot, int | np.integer) or n_boot < 100:
+        raise ArgumentError(f"n_boot: use at least 100 replicates, got {n_boot!r}")
+
+    x = to_float(data[exposure])
+    m = to_float(data[mediator])
+    y = to_float(data[outcome])
+    z = np.column_stack([to_float(data[c]) for c in control_cols]) if control_cols else None
+    ok = np.isfinite(x) & np.isfinite(m) & np.isfinite(y)
+    if z is not None:
+        ok &= np.isfinite(z).all(axis=1)
+    if cluster is not None:
+        ok &= data[cluster].notna().to_numpy()
+    n = int(ok.sum())
+    if n < 10:
+        raise ArgumentError(f"data: only {n} complete rows")
+    const = np.ones(n)
+    xm = np.column_stack([const, x[ok]] + ([z[ok]] if z is not None else []))
+    xy = np.column_stack([const, x[ok], m[ok]] + ([z[ok]] if z is not None else []))
+    if cluster is None:
+        groups = np.arange(n)
+    else:
+        groups = pd.factorize(data.loc[ok, cluster])[0]
+    n_clusters = int(groups.max()) + 1
+    if n_clusters < 2:
+        raise ArgumentError(f"cluster: {cluster!r} has only one cluster")
+
+    import statsmodels.api as sm
+
+    fit_m = sm.OLS(m[ok], xm).fit()
+    fit_y = sm.OLS(y[ok], xy).fit()
+    a, b, direct = float(fit_m.params[1]), float(fit_y.params[2]), float(fit_y.params[1])
+    point = _effects(np.array([a]), np.array([b]), np.array([direct]))
+
+    rng = make_rng(seed)
+    boot = _cluster_bootstrap(xm, m[ok], xy, y[ok], groups, n_clusters, int(n_boot), rng)
+    failed = int(boot["a"].isna().sum())
+    notes: list[str] = []
+    if failed > 0.01 * n_boot:
+        warnings.warn(
+            f"mediation: {failed} of {n_boot} bootstrap replicates could not be fitted "
+            "(singular design); the intervals rest on the others. Check for clusters that "
+            "carry all the variation of a control.",
+            ModelWarning,
+            stacklevel=2,
+        )
+        notes.append(f"{failed} bootstrap replicates failed.")
+    if cluster is not None and n_clusters < FEW_CLUSTERS:
+        warnings.warn(
+            f"cluster: only {n_clusters} clusters; a cluster bootstrap with fewer than "
+            "about 20 clusters gives unreliable intervals. Resample a lower level, or "
+            "report the result as descriptive.",
+            ModelWarning,
+            stacklevel=2,
+        )
+        notes.append(f"Only {n_clusters} clusters.")
+    if cluster is None:
+        notes.append("Rows were resampled independently (cluster=None).")
+
+    lo_q, hi_q = alpha / 2, 1 - alpha / 2
+    rows = []
+    for name in EFFECTS:
+        draws = boot[name].dropna().to_numpy()
+        p = 2 * min(np.mean(draws <= 0), np.mean(draws >= 0)) if draws.size else np.nan
+        rows.append(
+            {
+                "term": name,
+                "estimate": float(point[name][0]),
+                "se": float(np.std(draws, ddof=1)),
+                "ci_low": float(np.quantile(draws, lo_q)),
+                "ci_high": float(np.quantile(draws, hi_q)),
+                "p_val": float(min(1.0, p)),
+                "n": n,
+            }
+        )
+    table = pd.DataFrame(rows)
+    fit = {
+        "r2_mediator": float(fit_m.rsquared),
+        "r2_outcome": float(fit_y.rsquared),
+        "n_clusters": n_clusters,
+        "n_boot": int(n_boot),
+    }
+    return MediationResults(
+        model="mediation",
+        outcome=outcome,
+        table=table,
+        n=n,
+        fit=fit,
+        alpha=alpha,
+        effect_term="indirect",
+        notes=tuple(notes),
+        raw=(fit_m, fit_y),
+        exposure=exposure,
+        mediator=mediator,
+        cluster=cluster,
+        n_clusters=n_clusters,
+        boot=boot,
+    )
+
+
+def _effects(a: np.ndarray, b: np.ndarray, direct: np.ndarray) -> dict[str, np.ndarray]:
+    indirect = a * b
+    total = direct + indirect
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prop = indirect / total
+    return {"indirect": indirect, "direct": direct, "total": total, "a": a, "b": b,
+            "prop_mediated": prop}  # fmt: skip
+
+
+def cluster_crossproducts(
+    x: np.ndarray, y: np.ndarray, groups: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-cluster ``X_g'X_g`` (G×k×k) and ``X_g'y_g`` (G×k)."""
+    k = x.shape[1]
+    outer = (x[:, :, None] * x[:, None, :]).reshape(len(x), k * k)
+    xtx = np.zeros((n_groups, k * k))
+    np.add.at(xtx, groups, outer)
+    xty = np.zeros((n_groups, k))
+    np.add.at(xty, groups, x * y[:, None])
+    return xtx.reshape(n_groups, k, k), xty
+
+
+def _cluster_bootstrap(
+    xm: np.ndarray,
+    m: np.ndarray,
+    xy: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    n_groups: int,
+    n_boot: int,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    am, bm = cluster_crossproducts(xm, m, groups, n_groups)
+    ay, by = cluster_crossproducts(xy, y, groups, n_groups)
+    out = {name: np.full(n_boot, np.nan) for name in EFFECTS}
+    chunk = 500
+    for start in range(0, n_boot, chunk):
+        size = min(chunk, n_boot - start)
+        draws = rng.integers(0, n_groups, size=(size, n_groups))
+        weights = np.zeros((size, n_groups))
+        rows = np.repeat(np.arange(size), n_groups)
+        np.add.at(weights, (rows, draws.ravel()), 1.0)
+        coef_m = _solve_batch(np.einsum("bg,gij->bij", weights, am), weights @ bm)
+        coef_y = _solve_batch(np.einsum("bg,gij->bij", weights, ay), weights @ by)
+        eff = _effects(coef_m[:, 1], coef_y[:, 2], coef_y[:, 1])
+        for name in EFFECTS:
+            out[name][start : start + size] = eff[name]
+    return pd.DataFrame(out)
+
+
+def _solve_batch(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve each system; singular ones give NaN rows."""
+    out = np.full(b.shape, np.nan)
+    # condition number of the correlation-scaled matrix, so that units do not matter
+    d = np.sqrt(np.clip(np.einsum("bii->bi", a), 1e-300, None))
+    cond = np.linalg.cond(a / (d[:, :, None] * d[:, None, :]))
+    good = np.isfinite(cond) & (cond < 1e10)
+    if good.any():
+        out[good] = np.linalg.solve(a[good], b[good][..., None])[..., 0]
+    return out
