@@ -534,3 +534,12 @@ def test_unknown_instrument_lists_the_bundled_names() -> None:
     assert caught.value.known == bundled_instruments() == ["qwl15", "uwes9", "who5"]
     assert isinstance(caught.value, HRProductivityError)
     assert isinstance(caught.value, KeyError)
+
+
+def test_bundled_item_texts_are_whole_sentences_in_both_languages() -> None:
+    """Every bundled QWL item has one Finnish and one English sentence (no YAML splits)."""
+    qwl = load_instrument("qwl15")
+    for item in qwl.items:
+        assert set(item.text) == {"fi", "en"}, item.id
+        assert all(t.endswith(".") for t in item.text.values()), item.id
+    assert qwl.item_text("qwl_14", "fi") == "Voin vaikuttaa siihen, miten teen työni."

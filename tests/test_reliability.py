@@ -642,3 +642,19 @@ def test_performance_cfa_and_invariance(rng: np.random.Generator) -> None:
     assert list(mi["df"]) == [435, 483, 531]
     assert mi["converged"].all()
     assert (mi["p_val"] > 0.001).all()  # invariant population: no model rejected
+
+
+def test_item_analysis_of_a_multi_factor_instrument_works_within_each_factor() -> None:
+    """Alpha if an FE item is deleted is the alpha of the other four FE items
+    (pingouin's direct call), not of the other 14 items of the instrument."""
+    import pingouin as pg
+
+    from hrproductivity import load_dataset
+
+    ds = load_dataset(Path(__file__).resolve().parents[1] / "data" / "raw" / "example")
+    table = item_analysis(ds.responses, items=ds.instrument)
+    assert list(table["factor"].unique()) == ["FE", "YI", "PL"]
+    rest = ["qwl_02", "qwl_03", "qwl_04", "qwl_05"]
+    expected, _ = pg.cronbach_alpha(ds.responses[rest], nan_policy="pairwise")
+    got = table.set_index("item").loc["qwl_01", "alpha_if_deleted"]
+    assert got == pytest.approx(expected, abs=1e-9)

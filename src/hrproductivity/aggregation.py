@@ -379,13 +379,18 @@ def icc1_mixed(
         y = _numeric(data, col, "data")
         keep = y.notna().to_numpy()
         codes, key_table = _group_codes(data.loc[keep], keys)
-        endog = y[keep].to_numpy()
+        raw = y[keep].to_numpy()
+        # Fit on the standardised variable: the ICC does not depend on scale, but
+        # statsmodels' boundary check is absolute (variance < 0.01), so a share-scaled
+        # variable (QWL index 0-1) would always be flagged. Variances are scaled back.
+        sd = float(raw.std()) or 1.0
+        endog = (raw - raw.mean()) / sd
         exog = np.ones((len(endog), 1))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             fit = sm.MixedLM(endog, exog, groups=codes).fit(reml=True)
-        tau = float(np.asarray(fit.cov_re)[0, 0])
-        sigma2 = float(fit.scale)
+        tau = float(np.asarray(fit.cov_re)[0, 0]) * sd**2
+        sigma2 = float(fit.scale) * sd**2
         converged = bool(getattr(fit, "converged", True))
         if caught or not converged:
             said = sorted({str(w.message).splitlines()[0] for w in caught})

@@ -16,6 +16,7 @@ with any missing item (lavaan's default ``missing = "listwise"``).
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import warnings
 from collections.abc import Mapping, Sequence
@@ -577,6 +578,26 @@ def item_analysis(
     """
     data = _check_frame(data)
     instrument = items if isinstance(items, Instrument) else None
+    if instrument is not None and len(instrument.factors) > 1:
+        # Each factor is its own scale: item-rest r and alpha-if-deleted within it.
+        parts = []
+        for factor, ids in instrument.factors.items():
+            one = dataclasses.replace(
+                instrument,
+                items=tuple(i for i in instrument.items if i.factor == factor),
+                factors={factor: ids},
+            )
+            part = item_analysis(
+                data,
+                items=one,
+                scale_min=scale_min,
+                scale_max=scale_max,
+                favourable_min=favourable_min,
+                nan_policy=nan_policy,
+            )
+            parts.append(part.assign(factor=factor))
+        table = pd.concat(parts, ignore_index=True)
+        return table[["factor", *[c for c in table.columns if c != "factor"]]]
     if instrument is not None:
         cols = _check_items(data, instrument.item_ids, min_items=3)
         lo = float(instrument.scale_min if scale_min is None else scale_min)

@@ -8,6 +8,7 @@ adds another with a YAML file of the same form and passes its path to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -220,7 +221,14 @@ def _parse(raw: Any, where: str) -> Instrument:
         reverse = spec.get("reverse", False)
         if not isinstance(reverse, bool):
             raise fail(f"items.{it}.reverse", "must be true or false")
-        text = {str(k): str(v) for k, v in spec.items() if k != "reverse"}
+        text = {str(k): v for k, v in spec.items() if k != "reverse"}
+        for lang, wording in text.items():
+            if not isinstance(wording, str) or not re.fullmatch(r"[a-z]{2,3}", lang):
+                raise fail(
+                    f"items.{it}.{lang}",
+                    "must be a language code (fi, en, sv …) with the item's text; "
+                    "quote texts that contain a comma or a colon",
+                )
         items.append(Item(id=it, factor=fname, reverse=reverse, text=text))
 
     scoring = raw.get("scoring", {}) or {}
