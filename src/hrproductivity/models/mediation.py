@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -72,7 +72,7 @@ class MediationResults(ModelResults):
     mediator: str
     cluster: str | None
     n_clusters: int
-    boot: pd.DataFrame
+    boot: pd.DataFrame = field(repr=False)
 
     def _title(self) -> str:
         return f"mediation: {self.exposure} → {self.mediator} → {self.outcome}"
@@ -262,7 +262,9 @@ def mediation(
     rows = []
     for name in EFFECTS:
         draws = boot[name].dropna().to_numpy()
-        p = 2 * min(np.mean(draws <= 0), np.mean(draws >= 0)) if draws.size else np.nan
+        # (count + 1) / (B + 1): a bootstrap p-value is never 0 (Davison & Hinkley 1997, 4.4)
+        crossing = min(np.sum(draws <= 0), np.sum(draws >= 0))
+        p = 2 * (crossing + 1) / (draws.size + 1) if draws.size else np.nan
         rows.append(
             {
                 "term": name,
