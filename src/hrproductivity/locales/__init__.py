@@ -9,6 +9,7 @@ key up and fills ``{placeholders}``.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -42,7 +43,9 @@ def fmt_number(value: float | None, *, lang: str = "fi", decimals: int = 1) -> s
     _check_lang(lang)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
-    s = f"{value:,.{decimals}f}"
+    # Round half away from zero as people do (1 234,5 € -> 1 235 €), not half to even.
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    s = f"{rounded:,.{decimals}f}"
     if lang == "fi":
         s = s.replace(",", NBSP).replace(".", ",").replace("-", "\u2212")
     return s
