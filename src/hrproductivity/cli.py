@@ -110,6 +110,20 @@ def demo(
     manifest = _process(data, out=PROCESSED / dataset.name)
     out.print(f"processed tables: {manifest.parent}", markup=False)
 
+    from hrproductivity.reports.pipeline import build_reports
+
+    out.print(f"organisation reports for wave {dataset.waves[-1]} …", markup=False)
+    reports = build_reports(
+        dataset,
+        level="org",
+        out=Path("reports"),
+        cache_dir=PROCESSED / dataset.name / "report-cache",
+        progress=True,
+    )
+    _report_summary(reports)
+    if reports.failed:
+        raise typer.Exit(1)
+
 
 @app.command()
 @_friendly
@@ -123,6 +137,87 @@ def bench(
     result = scale_benchmark(respondents_per_wave=respondents, n_waves=waves)
     for key, value in result.items():
         out.print(f"{key}: {value}", markup=False)
+
+
+@app.command()
+@_friendly
+def reports(
+    path: Annotated[Path, typer.Argument(help="A dataset folder with dataset.yaml.")],
+    wave: Annotated[
+        str | None, typer.Option(help="Survey wave to report [default: the latest].")
+    ] = None,
+    level: Annotated[
+        str, typer.Option(help="org: one report per organisation; unit: one per unit.")
+    ] = "org",
+    org: Annotated[
+        list[str] | None, typer.Option("--org", help="Only this organisation (repeatable).")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Report language: fi or en.")] = "fi",
+    formats: Annotated[
+        list[str] | None,
+        typer.Option("--format", help="html and/or pdf (repeatable; default: html)."),
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option(help="Reports run at the same time (default: CPU count).")
+    ] = None,
+    executor: Annotated[str, typer.Option(help="local or dask.")] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (with --executor dask).")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume/--no-resume", help="Skip reports that are up to date.")
+    ] = True,
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("reports"),
+    template: Annotated[
+        Path | None,
+        typer.Option(help="Template notebook (default: notebooks/<level>_report.ipynb)."),
+    ] = None,
+    min_n: Annotated[
+        int, typer.Option(help="No figures for fewer respondents (placement only below 10).")
+    ] = 5,
+    show_comments: Annotated[
+        bool, typer.Option("--show-comments/--no-comments", help="Include open comments.")
+    ] = False,
+    min_n_comments: Annotated[
+        int, typer.Option(help="Open comments only from this many respondents.")
+    ] = 10,
+) -> None:
+    """Produce one report per organisation (or unit) into OUT/WAVE; exit 1 if any failed."""
+    from hrproductivity.reports.pipeline import build_reports
+
+    manifest = build_reports(
+        path,
+        wave=wave,
+        level=level,
+        orgs=org or None,
+        lang=lang,
+        formats=formats or ["html"],
+        template=template,
+        out=out_dir,
+        cache_dir=PROCESSED / path.resolve().name / "report-cache",
+        min_n=min_n,
+        min_n_comments=min_n_comments,
+        show_comments=show_comments,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        resume=resume,
+        progress=True,
+    )
+    _report_summary(manifest)
+    if manifest.failed:
+        raise typer.Exit(1)
+
+
+def _report_summary(manifest: Any) -> None:
+    for entry in manifest.failed:
+        err.print(entry.message(), markup=False)
+    c = manifest.counts()
+    out.print(
+        f"{c['ok']} produced, {c['skipped']} up to date, {c['failed']} failed, "
+        f"{c['not_produced']} not produced; index: {manifest.folder / 'index.html'}",
+        markup=False,
+    )
 
 
 def main() -> None:

@@ -1,0 +1,131 @@
+"""One call from a dataset folder to finished reports: prepare, plan, run.
+
+:func:`build_reports` is what ``hrproductivity reports`` and ``hrproductivity
+demo`` run. It prepares the shared tables once (scores, aggregates with
+suppression, money, drivers: :mod:`.prepare`), plans one report per
+organisation or unit, marks the units that must not get a report, and hands
+the rest to :func:`~hrproductivity.reports.run_reports`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from hrproductivity.io import Dataset, load_dataset
+from hrproductivity.reports.jobs import Job, plan_jobs
+from hrproductivity.reports.manifest import Manifest
+from hrproductivity.reports.prepare import prepare
+from hrproductivity.reports.runner import cache_path, ensure_prepared, run_reports
+
+__all__ = ["build_reports"]
+
+
+def build_reports(
+    dataset: Dataset | str | Path,
+    *,
+    wave: str | None = None,
+    level: str = "org",
+    orgs: Sequence[str] | None = None,
+    lang: str = "fi",
+    formats: Sequence[str] = ("html",),
+    template: str | Path | None = None,
+    out: str | Path = Path("reports"),
+    cache_dir: str | Path | None = None,
+    min_n: int = 5,
+    min_n_comments: int = 10,
+    show_comments: bool = False,
+    jobs: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    resume: bool = True,
+    progress: bool = False,
+) -> Manifest:
+    """Produce the organisation or unit reports of one survey wave.
+
+    Parameters
+    ----------
+    dataset : Dataset, str or Path
+        A dataset read from its folder (the reports read the folder too).
+    wave : str, optional
+        The survey wave (default: the latest).
+    level : {"org", "unit"}
+        One report per organisation (for its management) or per unit (for its
+        supervisor).
+    orgs : sequence of str, optional
+        Only these organisations.
+    lang : {"fi", "en"}
+    formats : sequence of {"html", "pdf"}
+        PDF needs Debian's chromium.
+    template : str or Path, optional
+        Default ``notebooks/<level>_report.ipynb`` (relative to the working folder).
+    out, cache_dir : str or Path
+        Reports go to ``<out>/<wave>/<level>/``; the prepared tables to
+        ``cache_dir`` (default ``<out>/.cache``).
+    min_n, min_n_comments : int
+        Anonymity thresholds: no figures for fewer than ``min_n`` respondents
+        (placement only below 10), comments only from ``min_n_comments``.
+    show_comments : bool
+        Include open comments (still subject to ``min_n_comments``).
+    jobs, executor, scheduler, resume, progress
+        As in :func:`~hrproductivity.reports.run_reports`.
+
+    Returns
+    -------
+    Manifest
+        One entry per planned report; ``manifest.failed`` lists failures.
+
+    Notes
+    -----
+    A unit gets no report when it has fewer than ``min_n`` respondents, and
+    also when complementary suppression hides it to protect a smaller unit:
+    a report of its own would give away what its organisation's report hides.
+    """
+    data = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
+    wave = str(wave) if wave is not None else data.waves[-1]
+    preparer = prepare(data, min_n=min_n, min_n_comments=min_n_comments)
+    planned = plan_jobs(data, wave=wave, level=level, orgs=orgs, min_n=min_n)
+    if level == "unit":
+        cache = cache_path(preparer.input_hash, cache_dir=cache_dir, out=out)
+        ensure_prepared(preparer, cache)
+        planned = _withhold_hidden_units(planned, cache / "groups.parquet", wave)
+    return run_reports(
+        planned,
+        template=template or Path("notebooks") / f"{level}_report.ipynb",
+        wave=wave,
+        level=level,
+        lang=lang,
+        formats=formats,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        resume=resume,
+        out=out,
+        parameters={**preparer.parameters, "show_comments": show_comments},
+        prepare=preparer,
+        input_hash=preparer.input_hash,
+        cache_dir=cache_dir,
+        progress=progress,
+    )
+
+
+def _withhold_hidden_units(planned: list[Job], groups_file: Path, wave: str) -> list[Job]:
+    groups = pd.read_parquet(groups_file, columns=["level", "org", "unit", "wave", "status"])
+    hidden = groups[
+        (groups["level"] == "unit") & (groups["wave"] == wave) & (groups["status"] == "hidden")
+    ]
+    withheld = set(zip(hidden["org"], hidden["unit"], strict=True))
+    out = []
+    for job in planned:
+        key = (job.parameters.get("org"), job.parameters.get("unit"))
+        if job.not_produced is None and key in withheld:
+            job = Job(
+                job.name,
+                job.parameters,
+                "hidden to protect a smaller unit (complementary suppression): its own "
+                "report would reveal what the organisation's report hides",
+            )
+        out.append(job)
+    return out

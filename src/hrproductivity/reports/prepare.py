@@ -1,0 +1,868 @@
+"""The shared heavy work of a report run, done once per input: the report cache.
+
+Every report of a run reads the same scored, aggregated and suppressed tables.
+:func:`prepare_cache` builds them from a dataset into a folder; :func:`prepare`
+returns the callable that :func:`~hrproductivity.reports.run_reports` runs once
+per input hash, and whose folder it passes to every report as ``cache``::
+
+    from hrproductivity.reports import run_reports
+    from hrproductivity.reports.prepare import prepare
+
+    prep = prepare("data/raw/example", min_n=5, min_n_comments=10)
+    run_reports(prep.dataset, template="notebooks/org_report.ipynb", wave="2024",
+                prepare=prep, input_hash=prep.input_hash, parameters=prep.parameters)
+
+``prep.input_hash`` folds the suppression settings into the dataset's hash, so
+a run with another ``min_n`` never reuses a cache built with a different one,
+and ``prep.parameters`` hands the same thresholds to the templates, which
+refuse a cache whose thresholds differ from theirs.
+
+What the folder holds (parquet tables, written atomically; ``meta.json`` last,
+so a folder with ``meta.json`` is complete):
+
+``groups``
+    One row per organisation × wave, unit × wave and wave (all organisations,
+    ``level`` "total"): respondents, invited, response rate, the QWL index
+    (mean, sd, standard error), FE/YI/PL means, shares and % favourable,
+    work engagement and well-being means, after
+    :func:`~hrproductivity.privacy.suppress` (``status``: shown, rank_only,
+    hidden; figures missing unless shown; ``rank`` among siblings).
+``items``
+    Item means and % favourable per group, hidden like the groups.
+``change``
+    The QWL index against the previous wave: difference and its 95 %
+    interval, for groups shown in both waves.
+``reliability``
+    Cronbach's alpha (Feldt interval) and McDonald's omega of each factor per
+    organisation and wave, and pooled per wave.
+``money``
+    Per organisation (and per shown unit) and wave: FTE, sickness absence,
+    its cost, turnover and its cost, capacity lost, structural time, the
+    HCPF's effective time, and the value of a QWL point and of reaching the
+    next band under the public, market and wage valuations.
+``drivers``
+    LMG relative importance of FE, YI and PL for work engagement and
+    well-being per organisation and wave (:func:`hrproductivity.models.drivers`).
+``associations``
+    Correlations, across units of all organisations and waves, of unit item
+    and factor means with sick days per FTE: associations, not effects.
+``comments``
+    Free-text comments that may be shown, per group
+    (:func:`~hrproductivity.privacy.suppress_comments`).
+
+Only ``groups`` and ``items`` rows that are shown carry figures; unit rows of
+``money`` exist only for shown units. Nothing per respondent is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hrproductivity.aggregation import aggregate_hierarchy
+from hrproductivity.costs import (
+    ABSENCE_COST_PER_DAY,
+    DEFAULT_HOLIDAYS_SHARE,
+    DEFAULT_HOURS_PER_DAY,
+    absence_cost_per_day,
+    capacity_lost,
+    sickness_absence_rate,
+    structural_time_share,
+    turnover_cost,
+)
+from hrproductivity.errors import ArgumentError, HRProductivityError, UnknownNameError
+from hrproductivity.hcpf import HCPF, OVERTIME_PREMIUM
+from hrproductivity.instruments import Instrument
+from hrproductivity.io import Dataset, _atomic_write, load_dataset
+from hrproductivity.privacy import suppress, suppress_comments
+from hrproductivity.scoring import qwl_index, qwl_scorers, score_scales
+
+__all__ = [
+    "CACHE_VERSION",
+    "FACTORS",
+    "TABLES",
+    "VALUATIONS",
+    "PrepareSettings",
+    "Preparer",
+    "prepare",
+    "prepare_cache",
+]
+
+#: Bumped whenever the tables change shape; part of :attr:`Preparer.input_hash`.
+CACHE_VERSION = 1
+#: The parquet tables of a report cache, in the order they are written.
+TABLES = (
+    "groups",
+    "items",
+    "change",
+    "reliability",
+    "money",
+    "drivers",
+    "associations",
+    "comments",
+)
+#: The three QWL factors.
+FACTORS = ("FE", "YI", "PL")
+#: The valuations of freed time, headline first for a public organisation.
+VALUATIONS = ("public", "market", "wage")
+_OUTCOMES = ("uwes_total", "who5_pct")
+_LEVELS = ("org", "unit")
+_Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrepareSettings:
+    """The choices a report cache is built with; all keyword-only.
+
+    Parameters
+    ----------
+    min_n : int, default 5
+        Groups with fewer respondents show nothing (DOMAIN.md §6).
+    rank_only_below : int, default 10
+        Groups with ``min_n`` to ``rank_only_below - 1`` respondents show only
+        their placement.
+    min_n_comments : int, default 10
+        Threshold for free-text comments (complementary as well).
+    qwl_method : str, default "kesti_approx"
+        The registered QWL index scorer (:func:`~hrproductivity.scoring.qwl_scorers`).
+    cost_per_day : float, default 350
+        Cost of a sickness-absence day, € (EK rule of thumb); the wage-based
+        alternative (174 € × 2.1) is computed beside it.
+    holidays_share, hours_per_day : float
+        As in :func:`~hrproductivity.costs.structural_time_share` (0.10 and
+        7.5 h, assumptions to replace with the organisation's own).
+    sector : {"public", "market"}, default "public"
+        Chooses the headline valuation: "public" (the library's own model;
+        "wage" where the organisation has no purchased-services data), or
+        "market".
+    purchased_service_hour_price : float, optional
+        € per hour bought as purchased services, for the public valuation.
+        Default: ``purchased_service_price_factor`` × the organisation's labour
+        cost of an hour.
+    purchased_service_price_factor : float, default 1.5
+        The assumption used without a price: an hour bought costs what an
+        overtime hour costs (1 + :data:`~hrproductivity.hcpf.OVERTIME_PREMIUM`
+        times the labour cost of an hour). Replace it with the actual price.
+    drivers_boot : int, default 200
+        Bootstrap replicates of the driver analysis.
+    seed : int, default 20261122
+        Seed of the driver bootstrap, so that a cache is reproducible.
+    """
+
+    min_n: int = 5
+    rank_only_below: int = 10
+    min_n_comments: int = 10
+    qwl_method: str = "kesti_approx"
+    cost_per_day: float = ABSENCE_COST_PER_DAY
+    holidays_share: float = DEFAULT_HOLIDAYS_SHARE
+    hours_per_day: float = DEFAULT_HOURS_PER_DAY
+    sector: str = "public"
+    purchased_service_hour_price: float | None = None
+    purchased_service_price_factor: float = 1.0 + OVERTIME_PREMIUM
+    drivers_boot: int = 200
+    seed: int = 20261122
+
+    def __post_init__(self) -> None:
+        for name in ("min_n", "rank_only_below", "min_n_comments"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ArgumentError(f"{name} must be a whole number of 1 or more; got {value!r}")
+        if self.rank_only_below < self.min_n:
+            raise ArgumentError(
+                f"rank_only_below ({self.rank_only_below}) must be at least min_n ({self.min_n})"
+            )
+        if self.sector not in ("public", "market"):
+            raise UnknownNameError("sector", self.sector, ["public", "market"])
+        if self.qwl_method not in qwl_scorers():
+            raise UnknownNameError("QWL scorer", self.qwl_method, qwl_scorers())
+        if self.purchased_service_hour_price is not None and self.purchased_service_hour_price <= 0:
+            raise ArgumentError("purchased_service_hour_price must be more than 0 € an hour")
+        if self.purchased_service_price_factor <= 0:
+            raise ArgumentError("purchased_service_price_factor must be more than 0")
+        if not isinstance(self.drivers_boot, int) or self.drivers_boot < 0:
+            raise ArgumentError(f"drivers_boot must be 0 or more; got {self.drivers_boot!r}")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings as plain JSON values."""
+        return asdict(self)
+
+    @property
+    def report_parameters(self) -> dict[str, int]:
+        """Template parameters that must equal these settings (``min_n``, ``min_n_comments``)."""
+        return {"min_n": self.min_n, "min_n_comments": self.min_n_comments}
+
+
+class Preparer:
+    """The ``prepare`` callable of :func:`~hrproductivity.reports.run_reports`.
+
+    Calling it with a folder builds the report cache there
+    (:func:`prepare_cache`). Built by :func:`prepare`.
+
+    Attributes
+    ----------
+    settings : PrepareSettings
+        The thresholds and assumptions the cache is built with.
+    """
+
+    def __init__(self, dataset: Dataset | str | Path, settings: PrepareSettings) -> None:
+        self._source = dataset
+        self._dataset = dataset if isinstance(dataset, Dataset) else None
+        self.settings = settings
+
+    @property
+    def dataset(self) -> Dataset:
+        """The dataset (read from its folder on first use)."""
+        if self._dataset is None:
+            self._dataset = load_dataset(Path(str(self._source)))
+        return self._dataset
+
+    @property
+    def input_hash(self) -> str:
+        """SHA-256 of the dataset's inputs, the settings and :data:`CACHE_VERSION`.
+
+        Pass it as ``input_hash`` to ``run_reports``: the runner caches the
+        prepared folder by it, so other thresholds give another folder.
+        """
+        from hrproductivity.reports.jobs import dataset_hash
+
+        key = {
+            "dataset": dataset_hash(self.dataset),
+            "settings": self.settings.as_dict(),
+            "cache_version": CACHE_VERSION,
+        }
+        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+    @property
+    def parameters(self) -> dict[str, int]:
+        """Run-level template parameters matching the settings (pass as ``parameters=``)."""
+        return self.settings.report_parameters
+
+    def __call__(self, folder: Path) -> None:
+        prepare_cache(self.dataset, folder, settings=self.settings)
+
+    def __repr__(self) -> str:
+        name = self._dataset.name if self._dataset is not None else str(self._source)
+        return f"Preparer({name!r}, {self.settings!r})"
+
+
+def prepare(
+    dataset: Dataset | str | Path,
+    *,
+    min_n: int = 5,
+    rank_only_below: int = 10,
+    min_n_comments: int = 10,
+    **options: Any,
+) -> Preparer:
+    """The shared work of a report run, as the callable ``run_reports(prepare=...)`` expects.
+
+    Parameters
+    ----------
+    dataset : Dataset, str or Path
+        A loaded dataset or a dataset folder (read on first use).
+    min_n, rank_only_below, min_n_comments : int, keyword-only
+        The anonymity thresholds (5, 10, 10); the reports must get the same
+        ``min_n`` and ``min_n_comments`` (:attr:`Preparer.parameters`).
+    **options
+        Further :class:`PrepareSettings` (``cost_per_day``, ``sector``,
+        ``purchased_service_hour_price``, ...).
+
+    Returns
+    -------
+    Preparer
+        ``preparer(folder)`` builds the cache; ``.input_hash`` and
+        ``.parameters`` go to ``run_reports``.
+
+    Raises
+    ------
+    ArgumentError, UnknownNameError
+        A setting out of range or unknown.
+    TypeError
+        An unknown option.
+
+    Examples
+    --------
+    >>> from hrproductivity.reports.prepare import prepare
+    >>> p = prepare("data/raw/example", min_n=5)
+    >>> p.parameters
+    {'min_n': 5, 'min_n_comments': 10}
+    """
+    settings = PrepareSettings(
+        min_n=min_n, rank_only_below=rank_only_below, min_n_comments=min_n_comments, **options
+    )
+    return Preparer(dataset, settings)
+
+
+def prepare_cache(
+    dataset: Dataset | str | Path,
+    folder: str | Path,
+    *,
+    settings: PrepareSettings | None = None,
+) -> Path:
+    """Score, aggregate, suppress and value a dataset once, into a report cache folder.
+
+    Parameters
+    ----------
+    dataset : Dataset, str or Path
+        A loaded dataset or a dataset folder.
+    folder : str or Path
+        Where to write the tables (created if missing; existing tables are
+        replaced one by one, each atomically, ``meta.json`` last).
+    settings : PrepareSettings, optional
+        Thresholds and assumptions; default :class:`PrepareSettings`.
+
+    Returns
+    -------
+    Path
+        The folder.
+
+    Raises
+    ------
+    HRProductivityError
+        The dataset has no QWL-15 items (FE, YI, PL factors), or a table
+        breaks the data contract.
+
+    Notes
+    -----
+    The change of the QWL index between waves is the difference of the two
+    waves' means, :math:`d = \\bar q_t - \\bar q_{t-1}`, with
+    :math:`se(d) = \\sqrt{se_t^2 + se_{t-1}^2}` and the interval
+    :math:`d \\pm 1.96\\, se(d)`. The waves are treated as independent
+    samples; many people answer in both, and a positive correlation of their
+    answers would make the true interval narrower, so this one is on the
+    safe side.
+    """
+    s = settings or PrepareSettings()
+    data = dataset if isinstance(dataset, Dataset) else load_dataset(Path(dataset))
+    qwl_instrument = _qwl_instrument(data)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scores = _scores(data, qwl_instrument, s)
+        groups = _groups(scores, data, qwl_instrument, s)
+        tables: dict[str, pd.DataFrame] = {
+            "groups": groups,
+            "items": _items(data, qwl_instrument, groups),
+            "change": _change(groups, data.waves),
+            "reliability": _reliability(data, qwl_instrument),
+            "money": _money(data, groups, s),
+            "drivers": _drivers(scores, s),
+            "associations": _associations(scores, data, qwl_instrument, s),
+            "comments": _comments(data, s),
+        }
+    notes = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+    for name in TABLES:
+        frame = tables[name]
+        _atomic_write(folder / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
+    meta = {
+        "cache_version": CACHE_VERSION,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "dataset": data.name,
+        "source_folder": str(Path(data.folder).resolve()) if data.folder is not None else None,
+        "inputs": dict(sorted(data.sources.items())),
+        "instruments": [i.name for i in data.instruments],
+        "qwl_instrument": qwl_instrument.name,
+        "wave_period": dict(data.wave_period),
+        "waves": data.waves,
+        "orgs": data.orgs,
+        "settings": s.as_dict(),
+        "versions": _versions(),
+        "warnings": notes,
+        "tables": list(TABLES),
+    }
+    text = json.dumps(meta, indent=2, ensure_ascii=False)
+    _atomic_write(folder / "meta.json", lambda p: p.write_text(text + "\n", encoding="utf-8"))
+    return folder
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def _qwl_instrument(data: Dataset) -> Instrument:
+    for inst in data.instruments:
+        if all(f in inst.factors for f in FACTORS):
+            return inst
+    names = ", ".join(i.name for i in data.instruments)
+    raise HRProductivityError(
+        f"the reports need the QWL factors FE, YI and PL (instrument qwl15); "
+        f"dataset {data.name!r} has: {names}"
+    )
+
+
+def _scores(data: Dataset, qwl_instrument: Instrument, s: PrepareSettings) -> pd.DataFrame:
+    """One row per respondent: ids, FE/YI/PL and their shares, the QWL index, other totals."""
+    scores = score_scales(data.responses, qwl_instrument)
+    scores = scores[[*_id_columns(scores), *FACTORS, *(f"{f}_share" for f in FACTORS)]].copy()
+    scores["qwl_index"] = qwl_index(scores, method=s.qwl_method)
+    for inst in data.instruments:
+        if inst.name == qwl_instrument.name:
+            continue
+        wanted = [t.name for t in inst.totals if t.name in (*_OUTCOMES, "who5_poor")]
+        if wanted:
+            scores[wanted] = score_scales(data.responses, inst)[wanted]
+    return scores
+
+
+def _id_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in ("org", "unit", "wave", "respondent") if c in frame.columns]
+
+
+def _value_columns(scores: pd.DataFrame) -> list[str]:
+    extra = [c for c in (*_OUTCOMES, "who5_poor") if c in scores.columns]
+    return [*FACTORS, *(f"{f}_share" for f in FACTORS), *extra]
+
+
+# --------------------------------------------------------------------------- groups
+
+
+def _groups(
+    scores: pd.DataFrame, data: Dataset, qwl_instrument: Instrument, s: PrepareSettings
+) -> pd.DataFrame:
+    """The group table of every level and wave, suppressed."""
+    table = aggregate_hierarchy(
+        scores,
+        hierarchy=_LEVELS,
+        by=("wave",),
+        units=data.units,
+        total=True,
+        value_cols=_value_columns(scores),
+        instrument=qwl_instrument,
+        qwl_method=None,
+    )
+    table = table.drop(columns=["qwl_band"], errors="ignore")
+    answered = _qwl_counts(scores)
+    table = table.merge(answered, on=["org", "unit", "wave", "level"], how="left")
+    table["qwl_n"] = table["qwl_n"].fillna(0).astype("int64")
+    table["qwl_index_se"] = table["qwl_index_sd"] / np.sqrt(
+        table["qwl_n"].where(table["qwl_n"] > 0)
+    )
+    keys = ["org", "unit", "wave", "level", "n", "invited", "response_rate", "suppressed"]
+    figures = [c for c in table.columns if c not in keys]
+    out = suppress(
+        table,
+        min_n=s.min_n,
+        rank_only_below=s.rank_only_below,
+        complementary=True,
+        hierarchy=_LEVELS,
+        by="wave",
+        value_cols=figures,
+        rank_by="qwl_index",
+    )
+    out = out.drop(columns=["suppressed"])
+    out["siblings"] = _siblings(out)
+    for col in ("org", "unit"):
+        out[col] = out[col].astype("str").where(out[col].notna(), None)
+    return out.reset_index(drop=True)
+
+
+def _qwl_counts(scores: pd.DataFrame) -> pd.DataFrame:
+    """Respondents with a QWL index per group of every level (the weights of the means)."""
+    known = scores.assign(_known=scores["qwl_index"].notna())
+    parts = []
+    for level, keys in (("total", ["wave"]), ("org", ["org", "wave"]), ("unit", ["org", "unit"])):
+        by = keys if level != "unit" else ["org", "unit", "wave"]
+        part = known.groupby(by, sort=False)["_known"].sum().rename("qwl_n").reset_index()
+        for col in ("org", "unit"):
+            if col not in part.columns:
+                part[col] = pd.Series(np.nan, index=part.index, dtype="str")
+            part[col] = part[col].astype("str")
+        part["level"] = level
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _siblings(table: pd.DataFrame) -> pd.Series:
+    """How many groups the rank of a row is among (siblings that are not hidden)."""
+    ranked = table["status"] != "hidden"
+    parent = table["org"].where(table["level"] == "unit", "")
+    parent = parent.astype("str").where(table["level"] != "total", "<total>")
+    frame = pd.DataFrame(
+        {"wave": table["wave"], "level": table["level"], "parent": parent, "ranked": ranked}
+    )
+    counts = frame.groupby(["wave", "level", "parent"])["ranked"].transform("sum")
+    return counts.astype("int64")
+
+
+# --------------------------------------------------------------------------- items
+
+
+def _items(data: Dataset, qwl_instrument: Instrument, groups: pd.DataFrame) -> pd.DataFrame:
+    """Item means and % favourable per group, hidden where the group is not shown."""
+    items = qwl_instrument.item_ids
+    answers = data.responses[["org", "unit", "wave", *items]].copy()
+    low, high = qwl_instrument.scale_min, qwl_instrument.scale_max
+    for col in qwl_instrument.reverse_items:
+        answers[col] = low + high - answers[col]  # favourable is then high for every item
+    fav = [f"fav__{c}" for c in items]
+    for col, flag in zip(items, fav, strict=True):
+        answers[flag] = (answers[col] >= qwl_instrument.favourable_min).astype("float64")
+        answers.loc[answers[col].isna(), flag] = np.nan
+    table = aggregate_hierarchy(
+        answers,
+        hierarchy=_LEVELS,
+        by=("wave",),
+        total=True,
+        value_cols=[*items, *fav],
+        qwl_method=None,
+    )
+    ids = ["org", "unit", "wave", "level"]
+    for col in ("org", "unit"):
+        table[col] = table[col].astype("str").where(table[col].notna(), None)
+    rows = []
+    factor_of = {i.id: i.factor for i in qwl_instrument.items}
+    for item, flag in zip(items, fav, strict=True):
+        part = table[ids].copy()
+        part["item"] = item
+        part["factor"] = factor_of[item]
+        part["mean"] = table[f"{item}_mean"]
+        part["pct_favourable"] = 100.0 * table[f"{flag}_mean"]
+        rows.append(part)
+    long = pd.concat(rows, ignore_index=True)
+    status = groups[[*ids, "status"]]
+    long = long.merge(status, on=ids, how="left")
+    long["status"] = long["status"].fillna("hidden")
+    hidden = long["status"] != "shown"
+    long.loc[hidden, ["mean", "pct_favourable"]] = np.nan
+    return long
+
+
+# --------------------------------------------------------------------------- change
+
+
+def _change(groups: pd.DataFrame, waves: Sequence[str]) -> pd.DataFrame:
+    """The QWL index of each group against the previous wave, with a 95 % interval."""
+    columns = ["org", "unit", "level", "wave", "previous_wave", "qwl_index", "qwl_previous"]
+    columns += ["difference", "se", "ci_low", "ci_high"]
+    order = list(waves)
+    rows = []
+    keyed = groups.set_index(["level", "org", "unit", "wave"], drop=False)
+    for position in range(1, len(order)):
+        wave, before = order[position], order[position - 1]
+        now = groups[groups["wave"] == wave]
+        for row in now.itertuples(index=False):
+            key = (row.level, row.org, row.unit, before)
+            if key not in keyed.index:
+                continue
+            prev = keyed.loc[key]
+            if isinstance(prev, pd.DataFrame):
+                prev = prev.iloc[0]
+            q1, q0 = float(row.qwl_index), float(prev["qwl_index"])
+            se1, se0 = float(row.qwl_index_se), float(prev["qwl_index_se"])
+            if any(math.isnan(v) for v in (q1, q0, se1, se0)):
+                continue  # hidden in either wave: no change is shown
+            diff = q1 - q0
+            se = math.hypot(se1, se0)
+            low, high = diff - _Z95 * se, diff + _Z95 * se
+            rows.append([row.org, row.unit, row.level, wave, before, q1, q0, diff, se, low, high])
+    out = pd.DataFrame(rows, columns=columns)
+    for col in ("org", "unit", "level", "wave", "previous_wave"):
+        out[col] = out[col].astype("object")
+    return out
+
+
+# --------------------------------------------------------------------------- reliability
+
+
+def _reliability(data: Dataset, qwl_instrument: Instrument) -> pd.DataFrame:
+    from hrproductivity.reliability import reliability_by
+
+    by_org = reliability_by(data.responses, qwl_instrument, by=["org", "wave"])
+    pooled = reliability_by(data.responses, qwl_instrument, by="wave")
+    pooled.insert(0, "org", None)
+    out = pd.concat([by_org, pooled], ignore_index=True)
+    out["org"] = out["org"].astype("object")
+    return out
+
+
+# --------------------------------------------------------------------------- money
+
+
+def _money(data: Dataset, groups: pd.DataFrame, s: PrepareSettings) -> pd.DataFrame:
+    """HR, cost and HCPF figures per organisation and per shown unit, for every wave."""
+    hr, finance = data.hr, data.finance
+    rows: list[dict[str, Any]] = []
+    if hr.empty:
+        return pd.DataFrame(rows)
+    wage_day = absence_cost_per_day()
+    period_of = {str(w): str(p) for w, p in data.wave_period.items()}
+    shown = groups[(groups["status"] == "shown") & (groups["level"] != "total")]
+    for row in shown.itertuples(index=False):
+        period = period_of.get(str(row.wave))
+        if period is None:
+            continue
+        level, org = str(row.level), str(row.org)
+        unit = None if level == "org" else str(row.unit)
+        sel = (hr["org"] == org) & (hr["period"].astype("str") == period)
+        if unit is not None:
+            sel &= hr["unit"] == unit
+        rows_hr = hr[sel]
+        if rows_hr.empty:
+            continue
+        record: dict[str, Any] = {
+            "org": org,
+            "unit": unit,
+            "level": level,
+            "wave": str(row.wave),
+            "period": period,
+            "qwl_index": float(row.qwl_index),
+        }
+        record |= _hr_figures(rows_hr, s, wage_day)
+        record |= _hcpf_figures(hr, finance, float(row.qwl_index), org, period, unit, s)
+        rows.append(record)
+    out = pd.DataFrame(rows)
+    for col in ("org", "unit", "level", "wave", "period", "headline_valuation"):
+        if col in out.columns:
+            out[col] = out[col].astype("object")
+    return out
+
+
+def _hr_figures(rows: pd.DataFrame, s: PrepareSettings, wage_day: float) -> dict[str, Any]:
+    by = ["org", "period"]
+    rate = sickness_absence_rate(rows, hours_per_day=s.hours_per_day, by=by).iloc[0]
+    share = structural_time_share(
+        rows, holidays_share=s.holidays_share, hours_per_day=s.hours_per_day, by=by
+    ).iloc[0]
+    leavers = float(rows["leavers"].sum()) if "leavers" in rows.columns else math.nan
+    headcount = float(rows["headcount"].sum()) if "headcount" in rows.columns else math.nan
+    out: dict[str, Any] = {
+        "fte": float(rate["fte"]),
+        "headcount": headcount,
+        "theoretical_hours": float(rate["theoretical_hours"]),
+        "sick_days": float(rate["sick_days"]),
+        "sickness_absence_rate": float(rate["sickness_absence_rate"]),
+        "sick_days_per_fte": float(rate["sick_days_per_fte"]),
+        "cost_per_day": float(s.cost_per_day),
+        "cost_per_day_wage": float(wage_day),
+        "absence_cost_eur": float(rate["sick_days"]) * s.cost_per_day,
+        "absence_cost_wage_eur": float(rate["sick_days"]) * wage_day,
+        "holidays_share": float(share["holidays_share"]),
+        "sickness_share": float(share["sickness_share"]),
+        "other_absence_share": float(share["other_absence_share"]),
+        "training_share": float(share["training_share"]),
+        "aw": float(share["aw"]),
+        "at_work_share": float(share["at_work_share"]),
+        "leavers": leavers,
+        "turnover_rate": leavers / headcount if headcount else math.nan,
+    }
+    if not math.isnan(leavers):
+        turnover = turnover_cost(leavers).iloc[0]
+        lost = capacity_lost(rows, hours_per_day=s.hours_per_day, by=by).iloc[0]
+        out |= {
+            "turnover_cost_eur": float(turnover["turnover_cost_eur"]),
+            "cost_per_leaver_eur": float(turnover["cost_per_leaver_eur"]),
+            "sick_fte_lost": float(lost["sick_fte_lost"]),
+            "turnover_fte_lost": float(lost["turnover_fte_lost"]),
+            "fte_lost": float(lost["fte_lost"]),
+        }
+    return out
+
+
+def _hcpf_figures(
+    hr: pd.DataFrame,
+    finance: pd.DataFrame,
+    qwl: float,
+    org: str,
+    period: str,
+    unit: str | None,
+    s: PrepareSettings,
+) -> dict[str, Any]:
+    """The HCPF of one organisation or unit and its three valuations; NaN where impossible."""
+    out: dict[str, Any] = {"headline_valuation": None}
+    if finance.empty or not 0 < qwl <= 1:
+        return out
+    try:
+        h = HCPF.from_records(
+            hr,
+            finance,
+            qwl,
+            org=org,
+            period=period,
+            unit=unit,
+            holidays_share=s.holidays_share,
+            hours_per_day=s.hours_per_day,
+            sector="public" if s.sector == "public" else "market",
+        )
+    except HRProductivityError:
+        return out
+    bought = h.purchased_services_eur is not None and h.purchased_services_eur > 0
+    if bought:
+        price = s.purchased_service_hour_price
+        if price is None:
+            price = s.purchased_service_price_factor * h.hourly_labour_cost
+        h = replace(h, purchased_service_hour_price=price)
+    headline = "market" if s.sector == "market" else "public" if bought else "wage"
+    out |= {
+        "headline_valuation": headline,
+        "theoretical_hours_per_fte": h.theoretical_hours,
+        "effective_share": h.effective_share,
+        "other_working_share": h.other_working_share,
+        "effective_hours": h.effective_hours,
+        "k_eur_per_hour": h.calibrate(),
+        "hourly_labour_cost": h.hourly_labour_cost,
+        "staff_costs_eur": h.staff_costs,
+        "revenue_eur": h.revenue,
+        "purchased_services_eur": h.purchased_services_eur,
+        "purchased_service_hour_price": h.purchased_service_hour_price,
+        "overtime_hours": h.overtime_hours,
+        "overtime_hour_price": (1.0 + OVERTIME_PREMIUM) * h.hourly_labour_cost,
+    }
+    try:
+        target = h.potential().qwl_to
+    except HRProductivityError:
+        target = math.nan
+    out["qwl_target"] = target
+    for valuation in VALUATIONS:
+        try:
+            point = h.value_of_qwl_point(valuation)  # type: ignore[arg-type]
+        except HRProductivityError:
+            point = None
+        try:
+            potential = h.potential(valuation=valuation) if not math.isnan(target) else None  # type: ignore[arg-type]
+        except HRProductivityError:
+            potential = None
+        out |= _value_columns_of("point", valuation, point)
+        out |= _value_columns_of("potential", valuation, potential)
+    return out
+
+
+def _value_columns_of(kind: str, valuation: str, value: Any) -> dict[str, float]:
+    nan = math.nan
+    if value is None:
+        return {
+            f"{kind}_hours": nan,
+            f"{kind}_{valuation}_eur": nan,
+            f"{kind}_{valuation}_per_fte": nan,
+            f"{kind}_{valuation}_per_employee": nan,
+            f"{kind}_{valuation}_valued_hours": nan,
+        }
+    per_employee = value.value_per_employee
+    return {
+        f"{kind}_hours": float(value.effective_hours_gained),
+        f"{kind}_{valuation}_eur": float(value.value_eur),
+        f"{kind}_{valuation}_per_fte": float(value.value_per_fte),
+        f"{kind}_{valuation}_per_employee": nan if per_employee is None else float(per_employee),
+        f"{kind}_{valuation}_valued_hours": float(value.valued_hours),
+    }
+
+
+# --------------------------------------------------------------------------- drivers
+
+
+def _drivers(scores: pd.DataFrame, s: PrepareSettings) -> pd.DataFrame:
+    """LMG shares of FE, YI and PL for engagement and well-being, per organisation and wave."""
+    from hrproductivity.models import drivers
+
+    columns = ["org", "wave", "outcome", "term", "estimate", "share", "share_ci_low"]
+    columns += ["share_ci_high", "r2", "n"]
+    rows = []
+    outcomes = [o for o in _OUTCOMES if o in scores.columns]
+    rng = np.random.default_rng(s.seed)
+    for (org, wave), part in scores.groupby(["org", "wave"], sort=True):
+        for outcome in outcomes:
+            try:
+                res = drivers(
+                    part, outcome=outcome, predictors=list(FACTORS), n_boot=s.drivers_boot, seed=rng
+                )
+            except HRProductivityError:  # too few complete answers in this group
+                continue
+            table = res.summary()
+            for t in table.itertuples(index=False):
+                shares = [t.share, t.share_ci_low, t.share_ci_high]
+                fit = [float(res.fit["r2"]), int(res.n)]
+                rows.append([str(org), str(wave), outcome, t.term, t.estimate, *shares, *fit])
+    out = pd.DataFrame(rows, columns=columns)
+    for col in ("org", "wave", "outcome", "term"):
+        out[col] = out[col].astype("object")
+    return out
+
+
+# --------------------------------------------------------------------------- associations
+
+
+def _associations(
+    scores: pd.DataFrame, data: Dataset, qwl_instrument: Instrument, s: PrepareSettings
+) -> pd.DataFrame:
+    """Correlations of unit means with sick days per FTE, across units, orgs and waves."""
+    from scipy import stats
+
+    columns = ["variable", "kind", "r", "ci_low", "ci_high", "p_val", "n_units", "waves"]
+    hr = data.hr
+    if hr.empty or "sick_days" not in hr.columns:
+        return pd.DataFrame(columns=columns)
+    items = qwl_instrument.item_ids
+    unit_scores = scores.join(data.responses[items])
+    for col in qwl_instrument.reverse_items:
+        flip = qwl_instrument.scale_min + qwl_instrument.scale_max
+        unit_scores[col] = flip - unit_scores[col]
+    variables = [*items, *FACTORS, "qwl_index"]
+    means = unit_scores.groupby(["org", "unit", "wave"])[variables].mean()
+    sizes = unit_scores.groupby(["org", "unit", "wave"]).size()
+    means = means[sizes >= s.min_n].reset_index()
+    period_of = {str(w): str(p) for w, p in data.wave_period.items()}
+    means["period"] = means["wave"].astype("str").map(period_of)
+    sick = hr[hr["unit"].notna()].copy()
+    sick["period"] = sick["period"].astype("str")
+    sick = sick.groupby(["org", "unit", "period"])[["sick_days", "fte"]].sum().reset_index()
+    sick["sick_days_per_fte"] = sick["sick_days"] / sick["fte"].where(sick["fte"] > 0)
+    joined = means.merge(sick, on=["org", "unit", "period"], how="inner")
+    rows = []
+    waves = ", ".join(sorted(joined["wave"].astype("str").unique()))
+    for var in variables:
+        pair = joined[[var, "sick_days_per_fte"]].dropna()
+        if len(pair) < 10:
+            continue
+        res = stats.pearsonr(pair[var], pair["sick_days_per_fte"])
+        ci = res.confidence_interval(0.95)
+        kind = "item" if var in items else "index" if var == "qwl_index" else "factor"
+        r, low, high = float(res.statistic), float(ci.low), float(ci.high)
+        rows.append([var, kind, r, low, high, float(res.pvalue), len(pair), waves])
+    out = pd.DataFrame(rows, columns=columns)
+    for col in ("variable", "kind", "waves"):
+        out[col] = out[col].astype("object")
+    return out
+
+
+# --------------------------------------------------------------------------- comments
+
+
+def _comments(data: Dataset, s: PrepareSettings) -> pd.DataFrame:
+    columns = ["org", "unit", "wave", "level", "question", "comment"]
+    texts = [c for c in data.responses.columns if str(c).startswith("comment_")]
+    if not texts:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    shown = suppress_comments(
+        data.responses,
+        hierarchy=_LEVELS,
+        by=("wave",),
+        min_n_comments=s.min_n_comments,
+        comment_cols=texts,
+    )
+    out = shown[columns].copy()
+    for col in columns:
+        out[col] = out[col].astype("str").where(out[col].notna(), None).astype("object")
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+def _versions() -> dict[str, str]:
+    names = ("hrproductivity", "pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib")
+    out = {}
+    for name in names:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
