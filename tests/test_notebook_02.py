@@ -34,6 +34,7 @@ import yaml
 
 from hrproductivity import Dataset, synthetic, write_dataset
 from hrproductivity.reports import RESULTS_ENV, check_parameters
+from hrproductivity.reports.execute import execute_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "research" / "02_wellbeing_and_productivity.ipynb"
@@ -94,19 +95,17 @@ class Run:
 
 def _execute(parameters: dict[str, Any], workdir: Path) -> dict[str, Any]:
     """Run the notebook with papermill, HRPRODUCTIVITY_RESULTS pointing at a fresh file."""
-    import papermill
-
     check_parameters(NOTEBOOK, parameters)
     results = workdir / "results.json"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(RESULTS_ENV, str(results))
-        papermill.execute_notebook(
+        execute_notebook(
             str(NOTEBOOK),
             str(workdir / "executed.ipynb"),
             parameters=parameters,
             kernel_name=KERNEL,
+            timeout=180,  # a stuck kernel fails the test instead of blocking the suite
             cwd=str(NOTEBOOK.parent),
-            progress_bar=False,
         )
     recorded: dict[str, Any] = json.loads(results.read_text(encoding="utf-8"))
     return recorded

@@ -38,6 +38,7 @@ import pytest
 
 from hrproductivity import Dataset, synthetic, write_dataset
 from hrproductivity.reports import RESULTS_ENV, check_parameters
+from hrproductivity.reports.execute import execute_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -90,18 +91,16 @@ def run_notebook(
         Where the executed notebook goes (for reading a failure); default next to
         ``results``.
     """
-    import papermill
-
     check_parameters(notebook, parameters)
     results.unlink(missing_ok=True)
     with _environment(RESULTS_ENV, str(results)):
-        papermill.execute_notebook(
+        execute_notebook(
             str(notebook),
             str(output or results.with_suffix(".ipynb")),
             parameters=dict(parameters),
             kernel_name=KERNEL,
+            timeout=180,  # a stuck kernel fails the test instead of blocking the suite
             cwd=str(notebook.parent),
-            progress_bar=False,
         )
     assert results.is_file(), f"{notebook.name} recorded no numbers (no record() call ran)"
     recorded: Results = json.loads(results.read_text(encoding="utf-8"))

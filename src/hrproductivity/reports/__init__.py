@@ -15,6 +15,7 @@ so templates can call :func:`record` without slowing every report down.
 
 from __future__ import annotations
 
+from hrproductivity.reports.execute import execute_notebook
 from hrproductivity.reports.executors import get_executor, register_executor, registered_executors
 from hrproductivity.reports.export import find_chromium, to_html, to_pdf
 from hrproductivity.reports.index import write_index
@@ -31,6 +32,7 @@ __all__ = [
     "Manifest",
     "check_parameters",
     "dataset_hash",
+    "execute_notebook",
     "find_chromium",
     "get_executor",
     "inspect_template",
