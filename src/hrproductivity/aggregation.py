@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from hrproductivity.errors import (
     ArgumentError,
@@ -81,6 +80,8 @@ def _group_codes(frame: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.Dat
 
 
 def _oneway(data: pd.DataFrame, value: str, by: list[str]) -> dict[str, float]:
+    from scipy import stats
+
     y = _numeric(data, value, "data")
     keep = y.notna().to_numpy()
     frame = data.loc[keep, by].copy()
@@ -127,6 +128,8 @@ def _icc(
     group_size: str,
     which: str,
 ) -> pd.DataFrame:
+    from scipy import stats
+
     keys = _as_list(by)
     values = _as_list(value)
     _require(data, keys + values, "data")

@@ -43,7 +43,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.errors as pa_errors
 import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
@@ -618,6 +617,8 @@ def _add_row_problems(
 def _schema_problems(
     read: _Read, kind: str, instruments: Sequence[Instrument], problems: list[Problem]
 ) -> None:
+    import pandera.errors  # pandera loads on first validation, not on every import
+
     schema = {
         "survey": lambda: schemas.responses_schema(instruments),
         "units": schemas.units_schema,
@@ -628,7 +629,7 @@ def _schema_problems(
     schema = schema.select_columns(present)
     try:
         schema.validate(read.frame, lazy=True)
-    except pa_errors.SchemaErrors as exc:
+    except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         cases = cases[cases["index"].notna()]
         grouped: dict[tuple[str, str], tuple[list[int], list[str]]] = {}

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 from hrproductivity.instruments import Instrument
 
@@ -115,6 +118,8 @@ def table_spec(kind: str, instruments: Sequence[Instrument] = ()) -> TableSpec:
 
 
 def _id(nullable: bool = False) -> pa.Column:
+    import pandera.pandas as pa
+
     return pa.Column(
         str,
         pa.Check(lambda s: s.str.strip().str.len() > 0, error="is empty"),
@@ -124,6 +129,8 @@ def _id(nullable: bool = False) -> pa.Column:
 
 
 def _non_negative(required: bool = True, *, integer: bool = False) -> pa.Column:
+    import pandera.pandas as pa
+
     checks = [pa.Check.ge(0, error="is negative; it must be 0 or more")]
     if integer:
         checks.append(pa.Check(lambda s: s == s.round(), error=_NOT_WHOLE))
@@ -132,6 +139,8 @@ def _non_negative(required: bool = True, *, integer: bool = False) -> pa.Column:
 
 def responses_schema(instruments: Sequence[Instrument]) -> pa.DataFrameSchema:
     """Schema of the survey table: ids present, answers whole numbers on each instrument's scale."""
+    import pandera.pandas as pa
+
     columns: dict[str, pa.Column] = {c: _id() for c in ("org", "unit", "wave", "respondent")}
     for c in BACKGROUND_COLUMNS:
         columns[c] = pa.Column(str, nullable=True, required=False)
@@ -160,6 +169,8 @@ def responses_schema(instruments: Sequence[Instrument]) -> pa.DataFrameSchema:
 
 def units_schema() -> pa.DataFrameSchema:
     """Schema of the unit list: ids present, ``invited`` a whole number ≥ 0."""
+    import pandera.pandas as pa
+
     return pa.DataFrameSchema(
         {
             "org": _id(),
@@ -182,6 +193,8 @@ def units_schema() -> pa.DataFrameSchema:
 
 def hr_schema() -> pa.DataFrameSchema:
     """Schema of the HR register: FTE, days, counts and costs never negative."""
+    import pandera.pandas as pa
+
     spec = table_spec("hr")
     columns: dict[str, pa.Column] = {"org": _id(), "unit": _id(), "period": _id()}
     for c in spec.numeric:
@@ -191,6 +204,8 @@ def hr_schema() -> pa.DataFrameSchema:
 
 def finance_schema() -> pa.DataFrameSchema:
     """Schema of the finance table: ``unit`` may be empty (an organisation-level row)."""
+    import pandera.pandas as pa
+
     spec = table_spec("finance")
     columns: dict[str, pa.Column] = {"org": _id(), "unit": _id(nullable=True), "period": _id()}
     for c in spec.numeric:
