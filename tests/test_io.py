@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import hashlib
+import json
 import os
 import re
 from importlib import resources
@@ -543,3 +544,17 @@ def test_bundled_item_texts_are_whole_sentences_in_both_languages() -> None:
         assert set(item.text) == {"fi", "en"}, item.id
         assert all(t.endswith(".") for t in item.text.values()), item.id
     assert qwl.item_text("qwl_14", "fi") == "Voin vaikuttaa siihen, miten teen työni."
+
+
+def test_process_takes_a_dataset_already_read_and_writes_the_same_tables(tmp_path: Path) -> None:
+    """Passing the loaded dataset (as the CLI does) gives the same manifest inputs and rows
+    as passing its folder, so the raw files need not be read twice."""
+    from hrproductivity import load_dataset, process
+
+    folder = Path(__file__).resolve().parent / "data" / "valid"
+    by_folder = json.loads(process(folder, out=tmp_path / "a").read_text(encoding="utf-8"))
+    by_dataset = json.loads(
+        process(load_dataset(folder), out=tmp_path / "b").read_text(encoding="utf-8")
+    )
+    for key in ("inputs", "rows", "source_folder", "instruments", "wave_period"):
+        assert by_dataset[key] == by_folder[key], key

@@ -83,8 +83,8 @@ def process(
     from hrproductivity.io import load_dataset
     from hrproductivity.io import process as _process
 
-    target = out_dir or PROCESSED / load_dataset(path).name
-    manifest = _process(path, out=target)
+    dataset = load_dataset(path)
+    manifest = _process(dataset, out=out_dir or PROCESSED / dataset.name)
     out.print(f"processed tables and manifest: {manifest.parent}", markup=False)
 
 
@@ -107,7 +107,7 @@ def demo(
         f"waves {', '.join(dataset.waves)}: valid.",
         markup=False,
     )
-    manifest = _process(data, out=PROCESSED / dataset.name)
+    manifest = _process(dataset, out=PROCESSED / dataset.name)
     out.print(f"processed tables: {manifest.parent}", markup=False)
 
     from hrproductivity.reports.pipeline import build_reports

@@ -1316,13 +1316,14 @@ def _versions() -> dict[str, str]:
     return {n: version(n) for n in names}
 
 
-def process(folder: str | Path, *, out: str | Path) -> Path:
+def process(folder: str | Path | Dataset, *, out: str | Path) -> Path:
     """Validate a dataset folder and write its tidy tables as parquet with a manifest.
 
     Parameters
     ----------
-    folder : str or Path
-        The raw dataset folder; it is only read.
+    folder : str, Path or Dataset
+        The raw dataset folder (it is only read), or a dataset already read
+        from one with :func:`load_dataset` (so it is not read twice).
     out : str or Path
         Where to write ``responses.parquet``, ``units.parquet``, ``hr.parquet``,
         ``finance.parquet`` and ``manifest.json`` (input file hashes, package
@@ -1338,7 +1339,9 @@ def process(folder: str | Path, *, out: str | Path) -> Path:
     DataValidationError
         When the raw data break the contract; nothing is written then.
     """
-    dataset = load_dataset(folder)
+    dataset = folder if isinstance(folder, Dataset) else load_dataset(folder)
+    if dataset.folder is None:
+        raise HRProductivityError("process needs a dataset read from a folder (load_dataset)")
     out = Path(out)
     rows = {}
     for table in TABLES:
@@ -1348,7 +1351,7 @@ def process(folder: str | Path, *, out: str | Path) -> Path:
     manifest = {
         "dataset": dataset.name,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "source_folder": str(Path(folder).resolve()),
+        "source_folder": str(Path(dataset.folder).resolve()),
         "inputs": dict(sorted(dataset.sources.items())),
         "instruments": [i.name for i in dataset.instruments],
         "wave_period": dict(dataset.wave_period),
