@@ -31,9 +31,7 @@ import difflib
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,6 +46,7 @@ import pyarrow.compute as pc
 import yaml
 
 from hrproductivity import schemas
+from hrproductivity._files import atomic_write
 from hrproductivity.errors import (
     DataValidationError,
     HRProductivityError,
@@ -1253,20 +1252,6 @@ def _cross_problems(dataset: Dataset, locate: Mapping[str, Any]) -> list[Problem
 # --------------------------------------------------------------------------- writing
 
 
-def _atomic_write(path: Path, write: Any) -> None:
-    """Write through a temporary file in the same folder, then rename: never a half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)  # mkstemp makes 0o600; outputs are ordinary shared files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_dataset(dataset: Dataset, folder: str | Path) -> Path:
     """Write a dataset as a raw dataset folder (CSV files and ``dataset.yaml``).
 
@@ -1292,7 +1277,7 @@ def write_dataset(dataset: Dataset, folder: str | Path) -> Path:
             if pd.api.types.is_float_dtype(col):
                 whole = col.dropna()
                 frame[c] = col.astype("Int64") if (whole == whole.round()).all() else col.round(4)
-        _atomic_write(
+        atomic_write(
             folder / fname, lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n")
         )
     config = {
@@ -1307,7 +1292,7 @@ def write_dataset(dataset: Dataset, folder: str | Path) -> Path:
         "wave_period": dict(dataset.wave_period),
     }
     text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
-    _atomic_write(folder / "dataset.yaml", lambda p: p.write_text(text, encoding="utf-8"))
+    atomic_write(folder / "dataset.yaml", lambda p: p.write_text(text, encoding="utf-8"))
     return folder
 
 
@@ -1347,7 +1332,7 @@ def process(folder: str | Path | Dataset, *, out: str | Path) -> Path:
     for table in TABLES:
         frame = dataset.table(table)
         rows[table] = len(frame)
-        _atomic_write(out / f"{table}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
+        atomic_write(out / f"{table}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
     manifest = {
         "dataset": dataset.name,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -1360,7 +1345,7 @@ def process(folder: str | Path | Dataset, *, out: str | Path) -> Path:
     }
     path = out / "manifest.json"
     text = json.dumps(manifest, indent=2, ensure_ascii=False)
-    _atomic_write(path, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+    atomic_write(path, lambda p: p.write_text(text + "\n", encoding="utf-8"))
     return path
 
 

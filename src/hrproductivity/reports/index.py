@@ -10,7 +10,7 @@ import html
 from pathlib import Path
 from urllib.parse import quote
 
-from hrproductivity.io import _atomic_write
+from hrproductivity._files import atomic_write
 from hrproductivity.reports.manifest import Entry, Manifest, now
 
 __all__ = ["write_index"]
@@ -114,7 +114,7 @@ def write_index(manifest: Manifest, *, lang: str = "fi") -> Path:
 </html>
 """
     path = manifest.folder / "index.html"
-    _atomic_write(path, lambda p: p.write_text(page, encoding="utf-8"))
+    atomic_write(path, lambda p: p.write_text(page, encoding="utf-8"))
     return path
 
 

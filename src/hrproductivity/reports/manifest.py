@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hrproductivity.io import _atomic_write
+from hrproductivity._files import atomic_write
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -203,7 +203,7 @@ class Manifest:
             "reports": [asdict(e) for e in self.entries.values()],
         }
         text = json.dumps(data, indent=2, ensure_ascii=False)
-        _atomic_write(self.path, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+        atomic_write(self.path, lambda p: p.write_text(text + "\n", encoding="utf-8"))
         return self.path
 
 

@@ -70,6 +70,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hrproductivity._files import atomic_write
 from hrproductivity.aggregation import aggregate_hierarchy
 from hrproductivity.costs import (
     ABSENCE_COST_PER_DAY,
@@ -84,7 +85,7 @@ from hrproductivity.costs import (
 from hrproductivity.errors import ArgumentError, HRProductivityError, UnknownNameError
 from hrproductivity.hcpf import HCPF, OVERTIME_PREMIUM
 from hrproductivity.instruments import Instrument
-from hrproductivity.io import Dataset, _atomic_write, load_dataset
+from hrproductivity.io import Dataset, load_dataset
 from hrproductivity.privacy import suppress, suppress_comments
 from hrproductivity.scoring import qwl_index, qwl_scorers, score_scales
 
@@ -364,7 +365,7 @@ def prepare_cache(
     notes = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
     for name in TABLES:
         frame = tables[name]
-        _atomic_write(folder / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
+        atomic_write(folder / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
     meta = {
         "cache_version": CACHE_VERSION,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -382,7 +383,7 @@ def prepare_cache(
         "tables": list(TABLES),
     }
     text = json.dumps(meta, indent=2, ensure_ascii=False)
-    _atomic_write(folder / "meta.json", lambda p: p.write_text(text + "\n", encoding="utf-8"))
+    atomic_write(folder / "meta.json", lambda p: p.write_text(text + "\n", encoding="utf-8"))
     return folder
 
 

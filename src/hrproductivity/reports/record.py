@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from hrproductivity.io import _atomic_write
+from hrproductivity._files import atomic_write
 
 __all__ = ["RESULTS_ENV", "record"]
 
@@ -76,7 +76,7 @@ def record(name: str, value: Any, *, path: str | Path | None = None) -> None:
         results = json.loads(target.read_text(encoding="utf-8"))
     results[name] = plain
     text = json.dumps(results, indent=2, ensure_ascii=False, allow_nan=False)
-    _atomic_write(target, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+    atomic_write(target, lambda p: p.write_text(text + "\n", encoding="utf-8"))
 
 
 def _plain(value: Any, name: str) -> Any:

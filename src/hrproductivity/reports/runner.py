@@ -23,8 +23,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hrproductivity._files import atomic_write
 from hrproductivity.errors import ReportError, UnknownNameError
-from hrproductivity.io import _atomic_write
 from hrproductivity.reports.executors import get_executor
 from hrproductivity.reports.index import write_index
 from hrproductivity.reports.jobs import LEVELS, Job, _check_unique, dataset_hash, plan_jobs
@@ -402,7 +402,7 @@ def _store(outcome: Outcome, entry: Entry, level_folder: Path, wave_folder: Path
     outputs: dict[str, str] = {}
     for kind, content in outcome.files.items():
         path = level_folder / f"{entry.name}{_SUFFIX[kind]}"
-        _atomic_write(path, lambda p, c=content: p.write_bytes(c))
+        atomic_write(path, lambda p, c=content: p.write_bytes(c))
         outputs[kind] = path.relative_to(wave_folder).as_posix()
     # the folder holds what the manifest lists: no stale report beside a failed one
     _remove_outputs(level_folder, entry.name, keep=list(outcome.files))
