@@ -4,7 +4,9 @@ Kernels started at the same time by different processes can pick the same
 TCP ports (papermill's ``ZMQError: Address already in use``, or worse a silent
 hang when one kernel talks to another's socket). Here the kernel talks over
 Unix sockets in a private temporary folder instead, and every cell has a time
-limit, so a stuck kernel fails the run rather than blocking it.
+limit, so a stuck kernel fails the run rather than blocking it. The kernel is
+forked from the process's warm fork server where it can be
+(:mod:`hrproductivity.reports.kernels`): a notebook starts in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ def execute_notebook(
     import papermill
     from traitlets.config import Config
 
+    from hrproductivity.reports.kernels import ReportKernelManager
+
     notebook = Path(notebook)
     previous = os.environ.get(RESULTS_ENV)
     with tempfile.TemporaryDirectory(prefix="hrp-kernel-") as sockets:
@@ -77,6 +81,7 @@ def execute_notebook(
                 execution_timeout=timeout,
                 start_timeout=60,
                 config=config,
+                kernel_manager_class=ReportKernelManager,
             )
         finally:
             if results is not None:

@@ -124,10 +124,16 @@ def init_worker(parent_pid: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    # jsonschema (under nbformat) builds an IRI grammar with lark at import when
+    # rfc3987_syntax is installed (Jupyter Lab's extras pull it in): 0.9 s a
+    # process, for a format no notebook schema uses. Not in this process.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     import nbclient  # noqa: F401
 
     from hrproductivity.reports.export import html_exporter
+    from hrproductivity.reports.kernels import fork_server
 
+    fork_server(_kernel_env())  # imports the report modules while the exporter loads
     html_exporter()
 
 
@@ -197,6 +203,9 @@ def _execute(nb: Any, task: Task, work: Path, attempt: int) -> None:
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from traitlets.config import Config
 
+    from hrproductivity.reports.kernels import ReportKernelManager, fork_server
+
+    fork_server(_kernel_env())  # started in init_worker, unless on a Dask worker
     config = Config()
     sockets = str(work / f"kernel{attempt}")
     # Unix socket paths are limited to about 100 bytes: with a long TMPDIR, use TCP
@@ -223,13 +232,12 @@ def _execute(nb: Any, task: Task, work: Path, attempt: int) -> None:
         # would only add about half a second per report.
         shutdown_kernel="immediate",
         config=config,
+        kernel_manager_class=ReportKernelManager,
         on_notebook_start=on_start,
         on_cell_execute=on_cell,
     )
-    env = dict(os.environ)
+    env = _kernel_env()
     env[RESULTS_ENV] = str(work / "results.json")
-    for name in _THREAD_ENV:  # parallel kernels: one BLAS thread each, unless told otherwise
-        env.setdefault(name, "1")
     cwd = task.cwd if task.cwd and Path(task.cwd).is_dir() else str(work)
     # The kernel's own output (start-up errors such as a ZMQError, shutdown
     # messages) goes to a log, not into the middle of the progress bar.
@@ -250,6 +258,14 @@ def _execute(nb: Any, task: Task, work: Path, attempt: int) -> None:
     finally:
         # nbclient leaves its exit hook registered when the kernel fails to start
         atexit.unregister(client._cleanup_kernel)
+
+
+def _kernel_env() -> dict[str, str]:
+    """The environment of report kernels (before the job's own settings)."""
+    env = dict(os.environ)
+    for name in _THREAD_ENV:  # parallel kernels: one BLAS thread each, unless told otherwise
+        env.setdefault(name, "1")
+    return env
 
 
 def _cell_error(nb: Any, current: int, exc: BaseException) -> dict[str, Any]:
