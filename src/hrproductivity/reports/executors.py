@@ -32,7 +32,14 @@ from typing import Any
 from hrproductivity.errors import ReportError, UnknownNameError
 from hrproductivity.reports.worker import Outcome, Task, execute_job, init_worker
 
-__all__ = ["Executor", "get_executor", "register_executor", "registered_executors"]
+__all__ = [
+    "Executor",
+    "get_executor",
+    "register_executor",
+    "registered_executors",
+    "start_local_workers",
+    "stop_local_workers",
+]
 
 Executor = Callable[..., Iterator[Outcome]]
 """``executor(tasks, *, jobs, scheduler) -> Iterator[Outcome]``."""
@@ -69,18 +76,73 @@ def _crashed(task: Task, exc: BaseException) -> Outcome:
     return Outcome(task.key, False, 0.0, 0, {}, {"message": message})
 
 
-def local(tasks: Sequence[Task], *, jobs: int, scheduler: str | None = None) -> Iterator[Outcome]:
-    """Run tasks in ``jobs`` local worker processes."""
-    if scheduler is not None:
-        raise ReportError("a scheduler address applies to the dask executor only")
-    if not tasks:
-        return
-    pool = ProcessPoolExecutor(
-        max_workers=min(jobs, len(tasks)),
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=init_worker,
         initargs=(os.getpid(),),
     )
+
+
+def _nothing() -> None:
+    """A task that only makes the pool start a worker (workers start on demand)."""
+
+
+_started: tuple[int, ProcessPoolExecutor] | None = None
+
+
+def start_local_workers(jobs: int) -> None:
+    """Start the ``local`` executor's ``jobs`` workers now, ahead of its tasks.
+
+    A worker takes a second or two of CPU to start (Python, nbclient,
+    nbconvert, the report kernels' fork server); started first, that overlaps
+    what the caller does before the tasks are known (reading and checking the
+    dataset, preparing the shared tables). The next ``local`` run with the
+    same ``jobs`` takes the workers over; :func:`stop_local_workers` ends them
+    when none does. Calling it again with the same ``jobs`` keeps them.
+    """
+    global _started
+    if _started is not None and _started[0] == jobs:
+        return
+    stop_local_workers()
+    pool = _pool(jobs)
+    for _ in range(jobs):
+        pool.submit(_nothing)
+    _started = (jobs, pool)
+
+
+def stop_local_workers() -> None:
+    """End workers started by :func:`start_local_workers` that no run took over."""
+    global _started
+    if _started is not None:
+        _stop(_started[1])
+        _started = None
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    # Done or interrupted, stop the workers now rather than wait for their
+    # interpreters to wind down; a worker's kernel follows its worker.
+    processes: list[Any] = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def local(tasks: Sequence[Task], *, jobs: int, scheduler: str | None = None) -> Iterator[Outcome]:
+    """Run tasks in ``jobs`` local worker processes (or those already started)."""
+    global _started
+    if scheduler is not None:
+        raise ReportError("a scheduler address applies to the dask executor only")
+    if not tasks:
+        return
+    if _started is not None and _started[0] == jobs:
+        pool, _started = _started[1], None
+    else:
+        stop_local_workers()
+        pool = _pool(min(jobs, len(tasks)))
     try:
         futures: dict[Future[Outcome], Task] = {pool.submit(execute_job, t): t for t in tasks}
         for future in as_completed(futures):
@@ -90,14 +152,7 @@ def local(tasks: Sequence[Task], *, jobs: int, scheduler: str | None = None) -> 
                 outcome = _crashed(futures[future], exc)
             yield outcome
     finally:
-        # Done or interrupted, stop the workers now rather than wait for their
-        # interpreters to wind down; a worker's kernel follows its worker.
-        processes: list[Any] = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join(timeout=5)
+        _stop(pool)
 
 
 def dask(tasks: Sequence[Task], *, jobs: int, scheduler: str | None = None) -> Iterator[Outcome]:

@@ -9,12 +9,14 @@ the rest to :func:`~hrproductivity.reports.run_reports`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from hrproductivity.io import Dataset, load_dataset
+from hrproductivity.reports.executors import start_local_workers, stop_local_workers
 from hrproductivity.reports.jobs import Job, plan_jobs
 from hrproductivity.reports.manifest import Manifest
 from hrproductivity.reports.prepare import prepare
@@ -83,6 +85,52 @@ def build_reports(
     also when complementary suppression hides it to protect a smaller unit:
     a report of its own would give away what its organisation's report hides.
     """
+    if executor == "local":  # their start overlaps reading the data (on another core)
+        start_local_workers((os.cpu_count() or 1) if jobs is None else max(jobs, 1))
+    try:
+        return _build(
+            dataset,
+            wave=wave,
+            level=level,
+            orgs=orgs,
+            lang=lang,
+            formats=formats,
+            template=template,
+            out=out,
+            cache_dir=cache_dir,
+            min_n=min_n,
+            min_n_comments=min_n_comments,
+            show_comments=show_comments,
+            jobs=jobs,
+            executor=executor,
+            scheduler=scheduler,
+            resume=resume,
+            progress=progress,
+        )
+    finally:
+        stop_local_workers()  # when the run did not take them (failed early, nothing to do)
+
+
+def _build(
+    dataset: Dataset | str | Path,
+    *,
+    wave: str | None,
+    level: str,
+    orgs: Sequence[str] | None,
+    lang: str,
+    formats: Sequence[str],
+    template: str | Path | None,
+    out: str | Path,
+    cache_dir: str | Path | None,
+    min_n: int,
+    min_n_comments: int,
+    show_comments: bool,
+    jobs: int | None,
+    executor: str,
+    scheduler: str | None,
+    resume: bool,
+    progress: bool,
+) -> Manifest:
     data = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
     wave = str(wave) if wave is not None else data.waves[-1]
     preparer = prepare(data, min_n=min_n, min_n_comments=min_n_comments)
