@@ -11,6 +11,7 @@ gone); its kernels then exit too (ipykernel watches its parent process).
 from __future__ import annotations
 
 import atexit
+import gc
 import json
 import os
 import signal
@@ -99,6 +100,10 @@ def main() -> None:
         _warm_up()
     except Exception:  # noqa: BLE001 - only a head start
         traceback.print_exc()
+    # What is loaded now lives as long as every kernel: out of the garbage
+    # collector's sight, a kernel's collections do not walk (and so copy) it
+    gc.collect()
+    gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished kernels are reaped at once
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker decides when to stop
     os.write(reply, b"ready\n")
