@@ -12,8 +12,8 @@ nothing is shared between reports but the imported code (copy-on-write).
 
 :class:`ReportKernelManager` is the kernel manager that does this, for
 nbclient. It launches kernels the usual way when the kernel spec is not this
-Python's ipykernel (another interpreter or language), on systems without
-``fork``, and when the fork server cannot start.
+Python's ipykernel (another interpreter or language), where forking is not
+done (see :func:`fork_server`), and when the fork server cannot start.
 """
 
 from __future__ import annotations
@@ -38,9 +38,17 @@ from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import default
 
-__all__ = ["ForkServer", "ReportKernelClient", "ReportKernelManager", "fork_server"]
+__all__ = [
+    "FORK_ENV",
+    "ForkServer",
+    "ReportKernelClient",
+    "ReportKernelManager",
+    "fork_server",
+]
 
 _LAUNCHERS = ("ipykernel_launcher", "ipykernel")
+FORK_ENV = "HRPRODUCTIVITY_FORK_KERNELS"
+"""Set to ``0`` to start every kernel the usual way (a new Python process)."""
 
 
 class ForkServer:
@@ -110,14 +118,17 @@ _server_env: dict[str, str] | None = None
 
 
 def fork_server(env: Mapping[str, str] | None = None) -> ForkServer | None:
-    """This process's fork server, started on first use (None where ``fork`` is missing).
+    """This process's fork server, started on first use; None where kernels are not forked.
 
-    ``env`` is the environment the server starts with (and so the one its
-    imports see: thread settings, ``MPLBACKEND``); the first call's stays,
-    also for a server restarted after it stopped.
+    Kernels are forked on Linux only (macOS frameworks are not safe to fork
+    once loaded, and Windows has no ``fork``), and not when the environment
+    variable ``HRPRODUCTIVITY_FORK_KERNELS`` is ``0``. ``env`` is the
+    environment the server starts with (and so the one its imports see:
+    thread settings, ``MPLBACKEND``); the first call's stays, also for a server
+    restarted after it stopped.
     """
     global _server, _server_env
-    if sys.platform == "win32":
+    if not sys.platform.startswith("linux") or os.environ.get(FORK_ENV) == "0":
         return None
     if _server_env is None and env is not None:
         _server_env = dict(env)
