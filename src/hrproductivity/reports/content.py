@@ -239,6 +239,10 @@ class View:
     lang: str = "fi"
     unit: str | None = None
     show_comments: bool = False
+    # selections of the groups table that every section asks for again (see _memo)
+    memo: dict[tuple[str, str], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def level(self) -> str:
@@ -354,14 +358,28 @@ def _instrument(name: str) -> Instrument:
 # --------------------------------------------------------------------------- privacy
 
 
+def _memo(v: View, what: str, wave: str, make: Any) -> Any:
+    """``make()``, computed once per view: the sections select the same rows dozens of times."""
+    key = (what, wave)
+    if key not in v.memo:
+        v.memo[key] = make()
+    return v.memo[key]
+
+
 def _group_rows(v: View, *, wave: str | None = None) -> pd.DataFrame:
     groups = v.cache.tables["groups"]
-    return groups[(groups["wave"] == (wave or v.wave))]
+    wave = wave or v.wave
+    return _memo(v, "groups", wave, lambda: groups[groups["wave"] == wave])
 
 
 def _units_of_org(v: View, *, wave: str | None = None) -> pd.DataFrame:
     rows = _group_rows(v, wave=wave)
-    return rows[(rows["level"] == "unit") & (rows["org"] == v.org)]
+    return _memo(
+        v,
+        "units",
+        wave or v.wave,
+        lambda: rows[(rows["level"] == "unit") & (rows["org"] == v.org)],
+    )
 
 
 def _row(v: View, level: str, *, wave: str | None = None) -> pd.Series | None:
@@ -376,16 +394,23 @@ def _row(v: View, level: str, *, wave: str | None = None) -> pd.Series | None:
     return None if found.empty else found.iloc[0]
 
 
-def _hidden_names(v: View) -> set[str]:
+def _hidden_names(v: View) -> frozenset[str]:
     """Units of the report's organisation hidden in the report's wave, other than its own unit."""
-    units = _units_of_org(v)
-    names = {str(u) for u in units.loc[units["status"] == "hidden", "unit"]}
-    return names - ({v.unit} if v.unit is not None else set())
+
+    def make() -> frozenset[str]:
+        units = _units_of_org(v)
+        names = {str(u) for u in units.loc[units["status"] == "hidden", "unit"]}
+        return frozenset(names - ({v.unit} if v.unit is not None else set()))
+
+    return _memo(v, "hidden", v.wave, make)
 
 
-def _visible_names(v: View) -> set[str]:
-    units = _units_of_org(v)
-    return {str(u) for u in units.loc[units["status"] != "hidden", "unit"]} | {v.org}
+def _visible_names(v: View) -> frozenset[str]:
+    def make() -> frozenset[str]:
+        units = _units_of_org(v)
+        return frozenset({str(u) for u in units.loc[units["status"] != "hidden", "unit"]} | {v.org})
+
+    return _memo(v, "visible", v.wave, make)
 
 
 def check_frame(
