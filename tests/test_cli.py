@@ -92,3 +92,19 @@ def test_unknown_option_is_a_usage_error() -> None:
     result = runner.invoke(app, ["validate", str(VALID), "--no-such-option"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_the_console_script_keeps_exit_codes_and_output(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("hrproductivity")
+    ok = subprocess.run([script, "validate", str(VALID)], capture_output=True, text=True)
+    assert ok.returncode == 0 and "valid" in ok.stdout
+    bad = subprocess.run(
+        [script, "validate", str(tmp_path / "nowhere")], capture_output=True, text=True
+    )
+    assert bad.returncode == 2
+    assert "no such folder" in bad.stderr and "1 problem(s) found." in bad.stderr
+    usage = subprocess.run([script, "validate", "--nope"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "No such option" in usage.stderr
