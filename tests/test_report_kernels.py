@@ -215,3 +215,14 @@ def test_a_run_that_fails_early_leaves_no_started_workers(tmp_path: Path) -> Non
     with pytest.raises(HRProductivityError):  # the folder is not a dataset
         build_reports(tmp_path, out=tmp_path / "reports", jobs=2)
     assert executors._started is None
+
+
+def test_only_the_workers_asked_for_start_ahead() -> None:
+    executors.start_local_workers(8, ahead=1)  # a big machine, one report
+    try:
+        assert executors._started is not None
+        pool = executors._started[1]
+        time.sleep(0.5)
+        assert len(pool._processes or {}) == 1
+    finally:
+        executors.stop_local_workers()

@@ -188,7 +188,8 @@ def reports(
     if executor == "local":  # the workers start while the rest loads (build_reports keeps them)
         from hrproductivity.reports.executors import start_local_workers
 
-        start_local_workers((os.cpu_count() or 1) if jobs is None else max(jobs, 1))
+        n_jobs = (os.cpu_count() or 1) if jobs is None else max(jobs, 1)
+        start_local_workers(n_jobs, ahead=len(org) if org else 4)
     from hrproductivity.reports.pipeline import build_reports
 
     manifest = build_reports(

@@ -92,22 +92,25 @@ def _nothing() -> None:
 _started: tuple[int, ProcessPoolExecutor] | None = None
 
 
-def start_local_workers(jobs: int) -> None:
-    """Start the ``local`` executor's ``jobs`` workers now, ahead of its tasks.
+def start_local_workers(jobs: int, ahead: int = 4) -> None:
+    """Start workers of the ``local`` executor now, ahead of its tasks.
 
     A worker takes a second or two of CPU to start (Python, nbclient,
     nbconvert, the report kernels' fork server); started first, that overlaps
     what the caller does before the tasks are known (reading and checking the
-    dataset, preparing the shared tables). The next ``local`` run with the
-    same ``jobs`` takes the workers over; :func:`stop_local_workers` ends them
-    when none does. Calling it again with the same ``jobs`` keeps them.
+    dataset, preparing the shared tables). The pool holds up to ``jobs``
+    workers; ``min(jobs, ahead)`` start now and the rest, if the tasks need
+    them, when they come (so a big machine does not start dozens of workers
+    for two reports). The next ``local`` run with the same ``jobs`` takes the
+    pool over; :func:`stop_local_workers` ends it when none does. Calling this
+    again with the same ``jobs`` keeps the pool.
     """
     global _started
     if _started is not None and _started[0] == jobs:
         return
     stop_local_workers()
     pool = _pool(jobs)
-    for _ in range(jobs):
+    for _ in range(max(1, min(jobs, ahead))):  # each task starts a worker (none is idle yet)
         pool.submit(_nothing)
     _started = (jobs, pool)
 

@@ -86,77 +86,37 @@ def build_reports(
     a report of its own would give away what its organisation's report hides.
     """
     if executor == "local":  # their start overlaps reading the data (on another core)
-        start_local_workers((os.cpu_count() or 1) if jobs is None else max(jobs, 1))
+        n_jobs = (os.cpu_count() or 1) if jobs is None else max(jobs, 1)
+        start_local_workers(n_jobs, ahead=len(orgs) if orgs else 4)
     try:
-        return _build(
-            dataset,
+        data = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
+        wave = str(wave) if wave is not None else data.waves[-1]
+        preparer = prepare(data, min_n=min_n, min_n_comments=min_n_comments)
+        planned = plan_jobs(data, wave=wave, level=level, orgs=orgs, min_n=min_n)
+        if level == "unit":
+            cache = cache_path(preparer.input_hash, cache_dir=cache_dir, out=out)
+            ensure_prepared(preparer, cache)
+            planned = _withhold_hidden_units(planned, cache / "groups.parquet", wave)
+        return run_reports(
+            planned,
+            template=template or Path("notebooks") / f"{level}_report.ipynb",
             wave=wave,
             level=level,
-            orgs=orgs,
             lang=lang,
             formats=formats,
-            template=template,
-            out=out,
-            cache_dir=cache_dir,
-            min_n=min_n,
-            min_n_comments=min_n_comments,
-            show_comments=show_comments,
             jobs=jobs,
             executor=executor,
             scheduler=scheduler,
             resume=resume,
+            out=out,
+            parameters={**preparer.parameters, "show_comments": show_comments},
+            prepare=preparer,
+            input_hash=preparer.input_hash,
+            cache_dir=cache_dir,
             progress=progress,
         )
     finally:
         stop_local_workers()  # when the run did not take them (failed early, nothing to do)
-
-
-def _build(
-    dataset: Dataset | str | Path,
-    *,
-    wave: str | None,
-    level: str,
-    orgs: Sequence[str] | None,
-    lang: str,
-    formats: Sequence[str],
-    template: str | Path | None,
-    out: str | Path,
-    cache_dir: str | Path | None,
-    min_n: int,
-    min_n_comments: int,
-    show_comments: bool,
-    jobs: int | None,
-    executor: str,
-    scheduler: str | None,
-    resume: bool,
-    progress: bool,
-) -> Manifest:
-    data = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
-    wave = str(wave) if wave is not None else data.waves[-1]
-    preparer = prepare(data, min_n=min_n, min_n_comments=min_n_comments)
-    planned = plan_jobs(data, wave=wave, level=level, orgs=orgs, min_n=min_n)
-    if level == "unit":
-        cache = cache_path(preparer.input_hash, cache_dir=cache_dir, out=out)
-        ensure_prepared(preparer, cache)
-        planned = _withhold_hidden_units(planned, cache / "groups.parquet", wave)
-    return run_reports(
-        planned,
-        template=template or Path("notebooks") / f"{level}_report.ipynb",
-        wave=wave,
-        level=level,
-        lang=lang,
-        formats=formats,
-        jobs=jobs,
-        executor=executor,
-        scheduler=scheduler,
-        resume=resume,
-        out=out,
-        parameters={**preparer.parameters, "show_comments": show_comments},
-        prepare=preparer,
-        input_hash=preparer.input_hash,
-        cache_dir=cache_dir,
-        progress=progress,
-    )
 
 
 def _withhold_hidden_units(planned: list[Job], groups_file: Path, wave: str) -> list[Job]:
