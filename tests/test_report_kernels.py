@@ -93,6 +93,17 @@ def test_each_notebook_runs_in_a_fresh_process_of_its_own(tmp_path: Path) -> Non
     assert _gone(int(pid1), 5) and _gone(int(pid2), 5)  # stopped after their notebook
 
 
+def test_modules_import_from_the_notebooks_folder_not_the_servers(tmp_path: Path) -> None:
+    (tmp_path / "local_helper_mod.py").write_text("VALUE = 7\n")
+    code = (
+        "import os, sys, local_helper_mod\nprint(local_helper_mod.VALUE, os.getcwd() in sys.path)"
+    )
+    assert str(Path.cwd()) != str(tmp_path)
+    nb = _run(tmp_path, code, f"import sys\nprint({str(Path.cwd())!r} in sys.path)")
+    assert _text(nb).split() == ["7", "False"]
+    assert _text(nb, 1).strip() == "False"  # the server's working folder is not on the path
+
+
 def test_inline_figures_still_show(tmp_path: Path) -> None:
     nb = _run(tmp_path, "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()")
     kinds = [o["output_type"] for o in nb.cells[0].outputs]

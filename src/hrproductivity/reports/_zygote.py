@@ -87,6 +87,10 @@ def _kernel(request: dict[str, Any], reply: int) -> int:
 
 
 def main() -> None:
+    # `python -m` put this server's working folder first on the module path; a
+    # kernel's own folder comes in as IPython's '' (as in a kernel started anew)
+    if sys.path and sys.path[0] == os.getcwd():
+        del sys.path[0]
     reply = os.dup(1)  # replies on their own descriptor; stray output goes to stderr
     os.dup2(2, 1)
     # matplotlib reads this when imported; ipykernel would set it at start
@@ -106,6 +110,14 @@ def main() -> None:
     gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished kernels are reaped at once
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker decides when to stop
+    try:
+        serve(reply)
+    except BrokenPipeError:  # the worker went away: so does its server
+        pass
+
+
+def serve(reply: int) -> None:
+    """Answer ``ready``, then fork a kernel for each request on standard input."""
     os.write(reply, b"ready\n")
     for line in sys.stdin.buffer:
         request = json.loads(line)
