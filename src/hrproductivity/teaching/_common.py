@@ -184,15 +184,6 @@ def _band(share: float, lang: str) -> str:
 # =========================================================================== plots and display
 
 
-def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, new = plt.subplots(figsize=size)
-    return new
-
-
 def _tidy(ax: Axes) -> None:
     for side in ("right", "top"):
         ax.spines[side].set_visible(False)

@@ -22,13 +22,13 @@ from hrproductivity.costs import _check_number, _check_share
 from hrproductivity.errors import ArgumentError, UnknownNameError
 from hrproductivity.hcpf import QWL_PRODUCTIVITY_CEILING
 from hrproductivity.locales import fmt_number, fmt_pct
+from hrproductivity.plots import _axes
 from hrproductivity.privacy import suppress
 from hrproductivity.scoring import QWL_BANDS, qwl_index
 from hrproductivity.teaching._common import (
     _BAND_COLOURS,
     _COLOURS,
     _FACTORS,
-    _axes,
     _band,
     _check_lang,
     _points,

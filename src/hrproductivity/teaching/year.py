@@ -29,12 +29,12 @@ from hrproductivity.costs import (
 from hrproductivity.errors import ArgumentError, ModelWarning
 from hrproductivity.hcpf import HCPF, QWL_PRODUCTIVITY_CEILING, QWLValue
 from hrproductivity.locales import fmt_eur, fmt_number, fmt_pct
+from hrproductivity.plots import _axes
 from hrproductivity.scoring import qwl_index
 from hrproductivity.teaching._common import (
     _COLOURS,
     _FACTORS,
     START_SICK_DAYS,
-    _axes,
     _band,
     _check_lang,
     _days,
