@@ -39,7 +39,12 @@ def _experiment(
     return pd.DataFrame(
         {
             "unit": [f"u{u:03d}" for u in unit],
-            "wave": [str(2021 + w) for w in wave],
+            # labels in time order as an ordered categorical: text alone carries no order
+            "wave": pd.Categorical(
+                [str(2021 + w) for w in wave],
+                categories=[str(2021 + w) for w in range(n_waves)],
+                ordered=True,
+            ),
             "sick_days": y,
             "in_experiment": d,
             "group": treated[unit].astype(int),
@@ -165,3 +170,22 @@ def test_plot_and_euros(rng: np.random.Generator) -> None:
     eur = res.in_euros(350.0).iloc[0]
     assert eur["estimate"] == pytest.approx(350.0 * row["estimate"])
     assert "treated_post" in res._repr_html_()
+
+
+def test_season_labels_follow_the_given_order(rng: np.random.Generator) -> None:
+    """Waves "syksy 2023" (autumn), "kevät 2024" (spring), "syksy 2024", "kevät 2025":
+    as text "kevät" sorts first, so a text sort would put spring 2024 before autumn 2023
+    and call a post-start wave a pre-start one. The truth is the fit on integer time."""
+    data = _experiment(rng, n_units=60, n_waves=4, starts=(2,))
+    seasons = ["syksy 2023", "kevät 2024", "syksy 2024", "kevät 2025"]
+    data = data.assign(t=data["wave"].cat.codes.astype(int))
+    data["season"] = [seasons[t] for t in data["t"]]
+    kw = dict(outcome="sick_days", treated="group", entity="unit")
+    truth = did(data, time="t", start=2, **kw)
+    by_order = did(data, time="season", start="syksy 2024", order=seasons, **kw)
+    pd.testing.assert_frame_equal(by_order.summary(), truth.summary())
+    assert list(by_order.event_study["estimate"]) == list(truth.event_study["estimate"])
+    with pytest.raises(ArgumentError, match="time: column 'season' holds string values"):
+        did(data, time="season", start="syksy 2024", **kw)
+    text = did(data, time="season", start="syksy 2024", order=sorted(seasons), **kw)
+    assert abs(text.summary().iloc[0]["estimate"] - truth.summary().iloc[0]["estimate"]) > 0.2

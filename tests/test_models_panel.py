@@ -71,7 +71,7 @@ def test_wooldridge_example_14_1_conventional_se(jtrain: pd.DataFrame) -> None:
 
 
 def test_wooldridge_example_14_1_clustered_matches_stata(jtrain: pd.DataFrame) -> None:
-    res = _fit(jtrain)  # cluster="entity" is the default
+    res = _fit(jtrain, inference="analytic")  # cluster="entity" is the default
     t = res.summary().set_index("term")
     assert t.loc["grant", "se"] == pytest.approx(0.1434399, rel=1e-5)
     assert t.loc["grant_lag1", "se"] == pytest.approx(0.2824604, rel=1e-5)
@@ -130,7 +130,12 @@ def _panel(rng: np.random.Generator, n_units: int = 80, n_waves: int = 5) -> pd.
         {
             "org": np.where(unit < n_units // 2, "A", "B"),
             "unit": [f"u{u % (n_units // 2)}" for u in unit],
-            "wave": [f"20{20 + w}" for w in wave],
+            # labels in time order as an ordered categorical: text alone carries no order
+            "wave": pd.Categorical(
+                [f"20{20 + w}" for w in wave],
+                categories=[f"20{20 + w}" for w in range(n_waves)],
+                ordered=True,
+            ),
             "qwl": qwl,
             "sick_days": sick,
         }
@@ -141,9 +146,11 @@ def test_recovers_known_effect_with_string_waves_and_two_entity_columns(
     rng: np.random.Generator,
 ) -> None:
     data = _panel(rng)
+    waves = list(data["wave"].cat.categories)
     res = panel_effect(
-        data, outcome="sick_days", exposure="qwl", entity=("org", "unit"), time="wave"
-    )
+        data.assign(wave=data["wave"].astype(str)), outcome="sick_days", exposure="qwl",
+        entity=("org", "unit"), time="wave", order=waves,
+    )  # fmt: skip
     row = res.summary().set_index("term").loc["qwl"]
     assert row["ci_low"] < -0.2 < row["ci_high"]
     assert row["estimate"] == pytest.approx(-0.2, abs=0.03)
@@ -305,3 +312,73 @@ def test_a_column_cannot_have_two_roles(rng: np.random.Generator) -> None:
             _panel(rng), outcome="sick_days", exposure="qwl", entity=("org", "unit"),
             time="wave", controls=["qwl"],
         )  # fmt: skip
+
+
+def _quarterly(rng: np.random.Generator) -> pd.DataFrame:
+    """30 units × 8 quarters of 2011–2012 labelled "Q32011" etc.; y_t = −0.3 x_t − 0.2 x_{t−1}.
+
+    Sorted as text the labels run Q12011, Q12012, Q22011, Q22012, …: every "previous
+    quarter" would be wrong, and so would the lag.
+    """
+    n_units, quarters = 30, [(q, year) for year in (2011, 2012) for q in (1, 2, 3, 4)]
+    unit = np.repeat(np.arange(n_units), len(quarters))
+    t = np.tile(np.arange(len(quarters)), n_units)  # hand-ordered integer time
+    x = rng.normal(size=(n_units, len(quarters)))
+    lag = np.column_stack([np.zeros(n_units), x[:, :-1]])
+    y = rng.normal(size=n_units)[unit] + 0.1 * t - 0.3 * x.ravel() - 0.2 * lag.ravel()
+    y = y + rng.normal(0, 0.3, unit.size)
+    labels = [f"Q{q}{year}" for q, year in quarters]
+    return pd.DataFrame(
+        {"unit": unit, "t": t, "quarter": [labels[i] for i in t], "x": x.ravel(), "y": y}
+    )
+
+
+def test_quarter_labels_are_ordered_by_time_not_as_text(rng: np.random.Generator) -> None:
+    """The truth is the fit on the hand-ordered integer time ``t`` (β = −0.3, lag −0.2);
+    labels in time order (``order=`` or an ordered categorical) must give exactly that fit,
+    while the old text sort gives a different (wrong) one."""
+    data = _quarterly(rng)
+    labels = list(dict.fromkeys(data["quarter"]))  # Q12011 … Q42012, in time order
+    kw = dict(outcome="y", exposure="x", entity="unit", lags=1)
+    truth = panel_effect(data, time="t", **kw).summary()
+    assert truth.set_index("term").loc["x", "estimate"] == pytest.approx(-0.3, abs=0.05)
+    assert truth.set_index("term").loc["x_lag1", "estimate"] == pytest.approx(-0.2, abs=0.05)
+    by_order = panel_effect(data, time="quarter", order=labels, **kw).summary()
+    as_category = data.assign(
+        quarter=pd.Categorical(data["quarter"], categories=labels, ordered=True)
+    )
+    by_category = panel_effect(as_category, time="quarter", **kw).summary()
+    pd.testing.assert_frame_equal(by_order, truth)
+    pd.testing.assert_frame_equal(by_category, truth)
+    text_sorted = panel_effect(data, time="quarter", order=sorted(labels), **kw).summary()
+    assert abs(text_sorted.set_index("term").loc["x_lag1", "estimate"] + 0.2) > 0.1
+
+
+def test_text_waves_without_an_order_are_refused(rng: np.random.Generator) -> None:
+    data = _quarterly(rng)
+    kw = dict(outcome="y", exposure="x", entity="unit")
+    with pytest.raises(ArgumentError, match=r"time: column 'quarter' holds string values.*order="):
+        panel_effect(data, time="quarter", **kw)
+    unordered = data.assign(quarter=data["quarter"].astype("category"))
+    with pytest.raises(ArgumentError, match="time: column 'quarter' holds an unordered"):
+        panel_effect(unordered, time="quarter", **kw)
+    labels = list(dict.fromkeys(data["quarter"]))
+    with pytest.raises(ArgumentError, match=r"order: the waves 'Q42012' of 'quarter' are not"):
+        panel_effect(data, time="quarter", order=labels[:-1], **kw)
+    with pytest.raises(ArgumentError, match="order: 'Q12011' is listed twice"):
+        panel_effect(data, time="quarter", order=[*labels, "Q12011"], **kw)
+    with pytest.raises(ArgumentError, match="order: give the wave labels"):
+        panel_effect(data, time="quarter", order="Q12011", **kw)
+
+
+def test_dates_and_periods_sort_as_time(rng: np.random.Generator) -> None:
+    """Dates, datetimes and pandas Periods carry their own order: each equals integer time."""
+    data = _quarterly(rng)
+    kw = dict(outcome="y", exposure="x", entity="unit", lags=1)
+    truth = panel_effect(data, time="t", **kw).summary()
+    periods = pd.period_range("2011Q1", periods=8, freq="Q")
+    as_period = data.assign(when=periods[data["t"]])
+    as_datetime = data.assign(when=periods.to_timestamp()[data["t"]])
+    as_date = data.assign(when=[d.date() for d in periods.to_timestamp()[data["t"]]])
+    for frame in (as_period, as_datetime, as_date):
+        pd.testing.assert_frame_equal(panel_effect(frame, time="when", **kw).summary(), truth)

@@ -48,6 +48,11 @@ if TYPE_CHECKING:
 __all__ = ["DidResults", "did"]
 
 TERM = "treated_post"
+#: With fewer treated (or comparison) units than this, ``inference="auto"`` uses the wild
+#: cluster bootstrap whatever the number of clusters (docs/models.md, "Coverage study").
+WILD_TREATED_BELOW = 30
+#: Up to this many treated (or comparison) units, ``did`` warns with the study's figures.
+FEW_TREATED = 6
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -74,6 +79,8 @@ class DidResults(ModelResults):
         Whether treated units start in different waves.
     n_treated, n_control : int
         Treated and never-treated entities.
+    inference : str
+        ``"wild"`` (wild cluster bootstrap) or ``"analytic"`` (CRV1, ``t(G − 1)``).
     """
 
     treated: str
@@ -82,6 +89,7 @@ class DidResults(ModelResults):
     staggered: bool
     n_treated: int
     n_control: int
+    inference: str = "analytic"
 
     def _title(self) -> str:
         return f"did: effect of {self.treated} on {self.outcome}"
@@ -137,6 +145,10 @@ def did(
     event_window: tuple[int, int] | None = None,
     cluster: str | None = "entity",
     controls: Sequence[str] = (),
+    order: Sequence[Any] | None = None,
+    inference: str = "auto",
+    n_boot: int = 999,
+    seed: int | np.random.Generator | None = 0,
     alpha: float = 0.05,
 ) -> DidResults:
     """Difference-in-differences of a development experiment, with an event study.
@@ -153,7 +165,8 @@ def did(
         waves. With ``start`` given it marks the units in the experiment (any 1 in
         a unit marks the unit).
     time : str
-        Wave column (ordered as in :func:`panel_effect`).
+        Wave column, in time order as in :func:`panel_effect` (text labels need
+        ``order``).
     entity : str or sequence of str
         Column(s) identifying the unit.
     start : wave label, optional
@@ -165,6 +178,15 @@ def did(
         As in :func:`panel_effect`.
     controls : sequence of str, default ()
         Time-varying controls.
+    order : sequence, optional
+        The waves of ``time`` in time order; required when ``time`` holds text.
+    inference : {"auto", "wild", "analytic"}, default "auto"
+        As in :func:`panel_effect`; ``"auto"`` also uses the wild cluster bootstrap
+        when fewer than 30 units are treated (or in the comparison group).
+    n_boot : int, default 999
+        Bootstrap draws of the wild bootstrap.
+    seed : int, Generator or None, default 0
+        Seed of the draws.
     alpha : float, default 0.05
         Intervals are ``1 - alpha`` intervals.
 
@@ -180,21 +202,26 @@ def did(
     ------
     ArgumentError
         A column is missing, ``treated`` is not 0/1, the treatment switches off
-        again, ``start`` is not a wave, no unit is treated, or there is nothing to
-        compare with.
+        again, ``start`` is not a wave, no unit is treated, there is nothing to
+        compare with, or ``time`` holds text and no ``order`` is given.
 
     Warns
     -----
     ModelWarning
-        Staggered starts (TWFE bias, Goodman-Bacon 2021), few clusters, or units
-        treated from the first wave.
+        Staggered starts (TWFE bias, Goodman-Bacon 2021), few clusters, units
+        treated from the first wave, or 6 or fewer treated (or comparison) units,
+        with what the library's coverage study found for so few.
 
     Notes
     -----
     ``y_it = a_i + d_t + τ D_it + e_it`` with ``D_it = 1`` for treated units from their
     start on; event study ``y_it = a_i + d_t + Σ_{k≠−1} τ_k 1[t − start_i = k] + e_it``.
-    With few treated units (say under 10) clustered intervals undercover even with
-    many units in all (MacKinnon & Webb 2017).
+    With few treated units clustered t intervals undercover even with many units in
+    all (MacKinnon & Webb 2017). In the library's coverage study (docs/models.md,
+    "Coverage study") they covered 91 % with 4–5 of 20–24 units treated, 87 % with 3
+    and 74 % with 2; the wild cluster bootstrap covered 93–96 % with 4–6 treated,
+    96 % with 3 (at 2.2 times the width) and 100 % with 2 (at 9 times the width: no
+    usable interval). The event study and cohort effects use the same inference.
 
     References
     ----------
@@ -204,6 +231,8 @@ def did(
     time periods. Journal of Econometrics 225(2), 200–230.
     Sun, L. & Abraham, S. (2021). Estimating dynamic treatment effects in event studies
     with heterogeneous treatment effects. Journal of Econometrics 225(2), 175–199.
+    MacKinnon, J. G. & Webb, M. D. (2017). Wild bootstrap inference for wildly different
+    cluster sizes. Journal of Applied Econometrics 32(2), 233–254.
 
     Example
     -------
@@ -225,7 +254,7 @@ def did(
     check_columns(data, controls=control_cols)
     check_numeric(data, outcome=outcome, treated=treated, controls=control_cols)
     check_distinct(outcome=outcome, treated=treated, controls=control_cols)
-    keys = panel_keys(data, entity_cols, time)
+    keys = panel_keys(data, entity_cols, time, order)
     tr = to_float(data[treated])
     if not np.isin(tr[np.isfinite(tr)], (0.0, 1.0)).all():
         raise ArgumentError(f"treated: column {treated!r} must hold only 0 and 1")
@@ -273,9 +302,19 @@ def did(
     regressors = {TERM: status}
     for c in control_cols:
         regressors[c] = to_float(data[c])
+    # the smaller arm: few treated (or few comparison) units make t intervals undercover
+    arm = min(n_treated, n_control) if n_control > 0 else n_treated
+    if inference == "auto" and cluster == "entity" and arm < WILD_TREATED_BELOW:
+        inference = "wild"
+    if cluster == "entity" and arm <= FEW_TREATED:
+        message = _few_treated_message(arm, n_treated <= n_control or n_control == 0)
+        warnings.warn(message, ModelWarning, stacklevel=2)
+        notes.append(message)
+    boot = Bootstrap(inference=inference, n_boot=n_boot, seed=seed)
     main = fit_twfe(
         data, keys, y=y, regressors=regressors, entity_effects=True, time_effects=True,
-        cluster=cluster, alpha=alpha, must_keep=[TERM],
+        cluster=cluster, alpha=alpha, must_keep=[TERM], inference=boot.inference,
+        n_boot=boot.n_boot, seed=boot.seed,
     )  # fmt: skip
     notes.extend(main.notes)
     fit = dict(main.fit)
@@ -285,10 +324,10 @@ def did(
         warnings.simplefilter("ignore", ModelWarning)
         event_study, pre_p = _event_study(
             data, keys, y, cohort, status, regressors, control_cols, event_window,
-            cluster, alpha, n_control,
+            cluster, alpha, n_control, boot,
         )  # fmt: skip
         cohorts = (
-            _cohort_effects(data, keys, y, cohort, regressors, cluster, alpha)
+            _cohort_effects(data, keys, y, cohort, regressors, cluster, alpha, boot)
             if staggered and n_control > 0
             else _empty_cohorts()
         )
@@ -311,6 +350,40 @@ def did(
         staggered=staggered,
         n_treated=n_treated,
         n_control=n_control,
+        inference=main.inference,
+    )
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    """How the main fit, the event study and the cohort fits compute their intervals."""
+
+    inference: str
+    n_boot: int
+    seed: int | np.random.Generator | None
+
+
+def _few_treated_message(arm: int, treated_side: bool) -> str:
+    """What the coverage study (docs/models.md, "Coverage study") shows for so few units."""
+    who = "treated" if treated_side else "comparison"
+    head = f"treated: only {arm} {who} units. "
+    if arm <= 2:
+        return head + (
+            "No method gives a usable interval: in the library's coverage study (20 units, "
+            "2 treated) the clustered t intervals covered the truth 74 % of the time and the "
+            "wild cluster bootstrap's 100 %, at about 9 times the width (MacKinnon & Webb "
+            "2017). Report the estimate as descriptive."
+        )
+    if arm == 3:
+        return head + (
+            "In the library's coverage study (20 units, 3 treated) the wild cluster bootstrap "
+            "intervals covered 96 % but were 2.2 times as wide as the clustered t intervals, "
+            "which covered 87 % (docs/models.md)."
+        )
+    return head + (
+        "In the library's coverage study (20-30 units, 4-6 treated) the wild cluster "
+        "bootstrap intervals covered 93-96 % (the event-study placebo 92-95 %), about 1.2 "
+        "times as wide as the clustered t intervals, which covered 91-94 % (docs/models.md)."
     )
 
 
@@ -360,6 +433,7 @@ def _event_study(
     cluster: str | None,
     alpha: float,
     n_control: int,
+    boot: Bootstrap,
 ) -> tuple[pd.DataFrame, float]:
     empty = pd.DataFrame(
         columns=["rel_time", "term", "estimate", "se", "ci_low", "ci_high", "p_val", "n"]
@@ -394,7 +468,8 @@ def _event_study(
         ev[c] = regressors[c]
     fitted = fit_twfe(
         data, keys, y=y, regressors=ev, entity_effects=True, time_effects=True,
-        cluster=cluster, alpha=alpha, must_keep=[], rows=np.isfinite(status),
+        cluster=cluster, alpha=alpha, must_keep=[], rows=np.isfinite(status), warn=False,
+        inference=boot.inference, n_boot=boot.n_boot, seed=boot.seed,
     )  # fmt: skip
     table = fitted.table[fitted.table["term"].isin(list(rel_of))].copy()
     table.insert(0, "rel_time", table["term"].map(rel_of).astype(int))
@@ -433,6 +508,7 @@ def _cohort_effects(
     regressors: dict[str, np.ndarray],
     cluster: str | None,
     alpha: float,
+    boot: Bootstrap,
 ) -> pd.DataFrame:
     rows = []
     never = ~np.isfinite(cohort)
@@ -443,7 +519,8 @@ def _cohort_effects(
         mask = keep_ent[keys.entity]
         fitted = fit_twfe(
             data, keys, y=y, regressors=regressors, entity_effects=True, time_effects=True,
-            cluster=cluster, alpha=alpha, must_keep=[TERM], rows=mask,
+            cluster=cluster, alpha=alpha, must_keep=[TERM], rows=mask, warn=False,
+            inference=boot.inference, n_boot=boot.n_boot, seed=boot.seed,
         )  # fmt: skip
         row = fitted.table[fitted.table["term"] == TERM].iloc[0]
         rows.append(
