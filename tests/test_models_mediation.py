@@ -148,3 +148,62 @@ def test_euros_reuse_bootstrap_draws_and_plot(rng: np.random.Generator) -> None:
     assert sim["ci_low"] < eur["ci_low"] < eur["ci_high"] < sim["ci_high"]
     ax = res.plot()
     assert [t.get_text() for t in ax.get_yticklabels()] == ["indirect", "direct", "total"]
+
+
+def test_expanded_percentile_interval_by_hand(rng: np.random.Generator) -> None:
+    """With G = 12 clusters and alpha = 0.05 the expanded interval (Hesterberg 2015) takes the
+    draws' quantiles at Φ(±sqrt(12/11) · t_11(0.975)) = Φ(±1.04447 · 2.20099) = Φ(∓2.29888),
+    i.e. 0.010757 and 0.989243; the plain percentile interval at 0.025 and 0.975."""
+    from scipy import stats
+
+    data = _clustered(rng, n_units=12, per_unit=15)
+    kw = dict(exposure="qwl", mediator="sick", outcome="prod", n_boot=2000, seed=3)
+    res = mediation(data, **kw)
+    plain = mediation(data, expand=False, **kw)
+    q = 0.010757
+    assert stats.norm.cdf(-np.sqrt(12 / 11) * stats.t.ppf(0.975, 11)) == pytest.approx(q, abs=1e-6)
+    for term in ("indirect", "direct", "total"):
+        draws = res.boot[term].to_numpy()
+        row, row_plain = (r.summary().set_index("term").loc[term] for r in (res, plain))
+        lo, hi = np.quantile(draws, [q, 1 - q])
+        assert row["ci_low"] == pytest.approx(lo, rel=1e-4)
+        assert row["ci_high"] == pytest.approx(hi, rel=1e-4)
+        assert row_plain["ci_low"] == pytest.approx(np.quantile(draws, 0.025), rel=1e-12)
+        assert row_plain["ci_high"] == pytest.approx(np.quantile(draws, 0.975), rel=1e-12)
+    assert res.expand and not plain.expand
+
+
+def test_bca_interval_matches_scipy() -> None:
+    """``bootstrap_interval(method="bca")`` on scipy's own draws and the leave-one-out means
+    reproduces ``scipy.stats.bootstrap(method="BCa")`` for a skewed sample's mean."""
+    from scipy import stats
+
+    from hrproductivity.models.mediation import bootstrap_interval
+
+    x = np.random.default_rng(3).exponential(size=25)
+    ref = stats.bootstrap(
+        (x,), np.mean, method="BCa", n_resamples=2000, random_state=np.random.default_rng(4)
+    )
+    jack = np.array([np.delete(x, i).mean() for i in range(x.size)])
+    lo, hi = bootstrap_interval(
+        ref.bootstrap_distribution, float(x.mean()), jack, alpha=0.05, method="bca"
+    )
+    assert lo == pytest.approx(ref.confidence_interval.low, rel=1e-10)
+    assert hi == pytest.approx(ref.confidence_interval.high, rel=1e-10)
+
+
+def test_jackknife_rows_are_leave_one_cluster_out_refits(rng: np.random.Generator) -> None:
+    data = _clustered(rng, n_units=15)
+    res = mediation(
+        data, exposure="qwl", mediator="sick", outcome="prod", ci_method="bca", n_boot=200, seed=1
+    )
+    first = data["unit"].iloc[0]  # clusters in order of first appearance
+    rest = data[data["unit"] != first]
+    fm = sm.OLS.from_formula("sick ~ qwl", rest).fit()
+    fy = sm.OLS.from_formula("prod ~ qwl + sick", rest).fit()
+    row = res.jackknife.iloc[0]
+    assert row["indirect"] == pytest.approx(fm.params["qwl"] * fy.params["sick"], rel=1e-9)
+    assert row["direct"] == pytest.approx(fy.params["qwl"], rel=1e-9)
+    assert len(res.jackknife) == 15 and res.ci_method == "bca"
+    with pytest.raises(ArgumentError, match="ci_method: choose one of"):
+        mediation(data, exposure="qwl", mediator="sick", outcome="prod", ci_method="studentized")
