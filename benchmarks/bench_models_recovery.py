@@ -72,7 +72,7 @@ def simulate(rng: np.random.Generator, *, n_units: int, n_waves: int) -> pd.Data
         {
             "org": "org1",
             "unit": [f"unit{u:03d}" for u in unit],
-            "wave": [f"{2021 + w}" for w in wave],
+            "wave": 2021 + wave,  # years as numbers carry their time order
             "qwl": qwl,
             "in_experiment": d,
             "sick_days": sick,
@@ -90,11 +90,11 @@ def study(*, reps: int, n_units: int, n_waves: int, seed: int) -> tuple[pd.DataF
             warnings.simplefilter("ignore", ModelWarning)
             pe = panel_effect(
                 data, outcome="sick_days", exposure="qwl", entity=("org", "unit"), time="wave",
-                controls=["in_experiment"],
+                controls=["in_experiment"], inference="analytic",
             )  # fmt: skip
             dd = did(
                 data, outcome="sick_days", treated="in_experiment", time="wave",
-                entity=("org", "unit"),
+                entity=("org", "unit"), inference="analytic",
             )  # fmt: skip
         for name, res, term, truth in (
             ("panel_effect (qwl)", pe, "qwl", BETA),
