@@ -183,3 +183,44 @@ def test_wild_needs_entity_clusters(rng: np.random.Generator) -> None:
     # time clusters: "auto" keeps the analytic intervals
     with pytest.warns(ModelWarning, match="only 4 clusters"):
         assert did(data, cluster="time", **kw).inference == "analytic"
+
+
+def test_cumulative_lag_row_tests_the_sum(rng: np.random.Generator) -> None:
+    """The ``<exposure>_cumulative`` row inverts the test of β_x + β_lag = r: the same draws
+    on the dummy-variable design with R = e_x + e_lag give the same p-value and interval."""
+    n_units, n_waves = 14, 5
+    unit = np.repeat(np.arange(n_units), n_waves)
+    wave = np.tile(np.arange(n_waves), n_units)
+    x = rng.normal(size=(n_units, n_waves))
+    lag = np.column_stack([np.full(n_units, np.nan), x[:, :-1]]).ravel()
+    y = rng.normal(size=n_units)[unit] + 0.2 * wave - 0.3 * x.ravel() - 0.2 * np.nan_to_num(lag)
+    data = pd.DataFrame(
+        {"unit": unit, "wave": wave, "x": x.ravel(), "y": y + rng.normal(size=y.size)}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ModelWarning)
+        res = panel_effect(
+            data, outcome="y", exposure="x", entity="unit", time="wave", lags=1, seed=9
+        )
+    row = res.summary().set_index("term").loc["x_cumulative"]
+    keep = np.isfinite(lag)
+    d = data[keep]
+    design = np.column_stack(
+        [
+            d["x"],
+            lag[keep],
+            pd.get_dummies(d["wave"], drop_first=True, dtype=float),
+            pd.get_dummies(d["unit"], dtype=float),
+        ]
+    )
+    vec = np.zeros(design.shape[1])
+    vec[:2] = 1.0
+    lsdv = wild_cluster_test(
+        d["y"].to_numpy(), design, d["unit"].to_numpy(), vec, n_boot=999,
+        rng=np.random.default_rng(9),
+    )  # fmt: skip
+    assert res.inference == "wild"
+    assert row["estimate"] == pytest.approx(lsdv.estimate, rel=1e-9)
+    assert row["p_val"] == pytest.approx(lsdv.p_val, abs=1e-12)
+    assert row["ci_low"] == pytest.approx(lsdv.ci_low, rel=1e-6)
+    assert row["ci_high"] == pytest.approx(lsdv.ci_high, rel=1e-6)
