@@ -207,3 +207,40 @@ def test_jackknife_rows_are_leave_one_cluster_out_refits(rng: np.random.Generato
     assert len(res.jackknife) == 15 and res.ci_method == "bca"
     with pytest.raises(ArgumentError, match="ci_method: choose one of"):
         mediation(data, exposure="qwl", mediator="sick", outcome="prod", ci_method="studentized")
+
+
+@pytest.mark.parametrize(("ci_method", "expand"), [("percentile", True), ("bca", True)])
+def test_p_value_agrees_with_the_interval(
+    rng: np.random.Generator, ci_method: str, expand: bool
+) -> None:
+    """p is the smallest alpha whose interval excludes zero: the same draws with alpha a
+    little above p exclude 0, a little below include it (a p below 0.05 with a 95 % interval
+    that covers 0 would contradict itself)."""
+    data = _clustered(rng, n_units=12, per_unit=10)
+    kw = dict(exposure="qwl", mediator="sick", outcome="prod", n_boot=4000, seed=11,
+              ci_method=ci_method, expand=expand)  # fmt: skip
+    res = mediation(data, **kw)
+    checked = 0
+    for term in ("indirect", "direct", "total"):
+        p = float(res.summary().set_index("term").loc[term, "p_val"])
+        if not 0.02 < p < 0.9:
+            continue
+        checked += 1
+        for a, excludes in ((p * 1.02, True), (p * 0.98, False)):
+            row = mediation(data, alpha=a, **kw).summary().set_index("term").loc[term]
+            assert (not row["ci_low"] <= 0 <= row["ci_high"]) == excludes, (term, a)
+    assert checked >= 1
+
+
+def test_plain_percentile_p_value_is_twice_the_tail_share(rng: np.random.Generator) -> None:
+    """Without expansion the percentile p-value is 2 (k + 1) / (B + 1), k the replicates on
+    the far side of zero (Davison & Hinkley 1997, 4.4)."""
+    data = _clustered(rng, n_units=20, per_unit=8)
+    res = mediation(
+        data, exposure="qwl", mediator="sick", outcome="prod", n_boot=500, seed=5, expand=False
+    )
+    for term in ("indirect", "direct"):
+        draws = res.boot[term].to_numpy()
+        k = min(np.sum(draws <= 0), np.sum(draws >= 0))
+        p = float(res.summary().set_index("term").loc[term, "p_val"])
+        assert p == pytest.approx(min(1.0, 2 * (k + 1) / 501), rel=1e-12)

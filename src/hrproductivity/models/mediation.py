@@ -22,7 +22,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -172,7 +172,8 @@ def mediation(
         ``summary()`` rows ``indirect`` (a·b), ``direct`` (c'), ``total`` (c' + a·b),
         ``a``, ``b`` and ``prop_mediated`` (indirect / total) with ``estimate`` (full
         sample), ``se`` (bootstrap standard deviation), ``ci_low``, ``ci_high``
-        (as ``ci_method`` and ``expand`` say), ``p_val`` (bootstrap: twice the smaller
+        (as ``ci_method`` and ``expand`` say), ``p_val`` (the smallest ``alpha`` whose
+        interval excludes zero; for the plain percentile interval twice the smaller
         share of replicates on either side of zero) and ``n``. ``raw`` is the pair of
         statsmodels OLS results ``(mediator_fit, outcome_fit)``; ``boot`` holds the replicates and
         ``jackknife`` the delete-one-cluster estimates.
@@ -301,14 +302,11 @@ def mediation(
     rows = []
     for name in EFFECTS:
         draws = boot[name].dropna().to_numpy()
-        # (count + 1) / (B + 1): a bootstrap p-value is never 0 (Davison & Hinkley 1997, 4.4)
-        crossing = min(np.sum(draws <= 0), np.sum(draws >= 0))
-        p = 2 * (crossing + 1) / (draws.size + 1) if draws.size else np.nan
         estimate = float(point[name][0])
-        lo, hi = bootstrap_interval(
-            draws, estimate, jack[name].to_numpy(), alpha=alpha, method=ci_method,
-            expand=n_clusters if expand else None,
-        )  # fmt: skip
+        jk = jack[name].to_numpy()
+        g = n_clusters if expand else None
+        lo, hi = bootstrap_interval(draws, estimate, jk, alpha=alpha, method=ci_method, expand=g)
+        p = bootstrap_p(draws, estimate, jk, method=ci_method, expand=g)
         rows.append(
             {
                 "term": name,
@@ -316,7 +314,7 @@ def mediation(
                 "se": float(np.std(draws, ddof=1)),
                 "ci_low": lo,
                 "ci_high": hi,
-                "p_val": float(min(1.0, p)),
+                "p_val": p,
                 "n": n,
             }
         )
@@ -414,6 +412,27 @@ def _jackknife(
     return pd.DataFrame(_effects(coef_m[:, 1], coef_y[:, 2], coef_y[:, 1]))
 
 
+def _bca_constants(
+    draws: np.ndarray, estimate: float, jackknife: np.ndarray
+) -> tuple[float, float]:
+    """Bias correction ``z0`` and acceleration ``â`` of the BCa interval."""
+    below = np.mean(draws < estimate) + 0.5 * np.mean(draws == estimate)
+    jack = jackknife[np.isfinite(jackknife)]
+    if not (0 < below < 1 and jack.size >= 3):
+        return 0.0, 0.0
+    dev = jack.mean() - jack
+    ss = float(np.sum(dev**2))
+    acc = float(np.sum(dev**3) / (6 * ss**1.5)) if ss > 0 else 0.0
+    return float(stats.norm.ppf(below)), acc
+
+
+def _quantile_scale(expand: int | None) -> tuple[Any, float]:
+    """Distribution of the interval's quantiles and the expansion factor."""
+    if expand is not None and expand > 1:
+        return stats.t(expand - 1), float(np.sqrt(expand / (expand - 1)))
+    return stats.norm(), 1.0
+
+
 def bootstrap_interval(
     draws: np.ndarray,
     estimate: float,
@@ -435,22 +454,45 @@ def bootstrap_interval(
     """
     if draws.size == 0:
         return float("nan"), float("nan")
-    levels = np.array([alpha / 2, 1 - alpha / 2])
-    zq = stats.norm.ppf(levels)
-    if expand is not None and expand > 1:
-        zq = np.sqrt(expand / (expand - 1)) * stats.t.ppf(levels, expand - 1)
-    z0 = acc = 0.0
-    if method == "bca":
-        below = np.mean(draws < estimate) + 0.5 * np.mean(draws == estimate)
-        jack = jackknife[np.isfinite(jackknife)]
-        if 0 < below < 1 and jack.size >= 3:
-            z0 = float(stats.norm.ppf(below))
-            dev = jack.mean() - jack
-            ss = float(np.sum(dev**2))
-            acc = float(np.sum(dev**3) / (6 * ss**1.5)) if ss > 0 else 0.0
+    dist, scale = _quantile_scale(expand)
+    zq = scale * dist.ppf(np.array([alpha / 2, 1 - alpha / 2]))
+    z0, acc = _bca_constants(draws, estimate, jackknife) if method == "bca" else (0.0, 0.0)
     levels = stats.norm.cdf(z0 + (z0 + zq) / (1 - acc * (z0 + zq)))
     lo, hi = np.quantile(draws, levels)
     return float(lo), float(hi)
+
+
+def bootstrap_p(
+    draws: np.ndarray,
+    estimate: float,
+    jackknife: np.ndarray,
+    *,
+    method: str,
+    expand: int | None = None,
+) -> float:
+    """Two-sided p-value of "effect = 0" that agrees with :func:`bootstrap_interval`.
+
+    The smallest ``alpha`` whose interval excludes 0: with ``q`` the share of draws
+    at or beyond 0 on the nearer side, counted as ``(k + 1)/(B + 1)`` so that it is never
+    0 (Davison & Hinkley 1997, 4.4), solve the interval's quantile map for the normal
+    quantile ``z`` whose level is ``q`` (``z = u/(1 + â u) − z0`` with ``u = Φ⁻¹(q) − z0``)
+    and return ``2 · F(z / c)``, ``F`` and ``c`` the ``t_{G−1}`` and ``sqrt(G/(G−1))`` of the
+    expansion (normal and 1 without it). Plain percentile: ``2q``.
+    """
+    if draws.size == 0:
+        return float("nan")
+    dist, scale = _quantile_scale(expand)
+    z0, acc = _bca_constants(draws, estimate, jackknife) if method == "bca" else (0.0, 0.0)
+    b = draws.size
+    tails = []
+    for count, sign in ((np.sum(draws <= 0), -1.0), (np.sum(draws >= 0), 1.0)):
+        q = (count + 1) / (b + 1)
+        u = stats.norm.ppf(q if sign < 0 else 1 - q) - z0
+        if not np.isfinite(u) or 1 + acc * u <= 0:
+            continue  # zero lies beyond every draw on this side: no alpha excludes it here
+        z = u / (1 + acc * u) - z0
+        tails.append(float(dist.cdf(z / scale) if sign < 0 else dist.sf(z / scale)))
+    return float(min(1.0, 2 * min(tails))) if tails else 1.0
 
 
 def _solve_batch(a: np.ndarray, b: np.ndarray) -> np.ndarray:

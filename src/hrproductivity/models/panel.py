@@ -354,7 +354,8 @@ def time_positions(
         if (counts > 1).any():
             raise ArgumentError(f"order: {counts.index[counts > 1][0]!r} is listed twice")
         present = pd.unique(column)
-        missing = [v for v in present if v not in set(labels)]
+        listed = set(labels)
+        missing = [v for v in present if v not in listed]
         if missing:
             shown = ", ".join(map(repr, missing[:5])) + (" …" if len(missing) > 5 else "")
             raise ArgumentError(
