@@ -37,6 +37,8 @@ __all__ = [
     "icc1",
     "icc1_mixed",
     "icc2",
+    "mean_ci",
+    "mean_difference_ci",
     "null_variance",
     "rwg",
     "rwg_j",
@@ -679,6 +681,177 @@ def rwg_j(
     out["rwg_j"] = value.where(ratio < 1, 0.0).where(ratio.notna()) if truncate else value
     out["n"] = out["n"].astype("int64")
     return out
+
+
+# --------------------------------------------------------------------------- intervals
+
+
+def _check_alpha(alpha: float) -> None:
+    if not isinstance(alpha, int | float) or not 0 < alpha < 1:
+        raise ArgumentError(f"alpha must lie in (0, 1), such as 0.05; got {alpha!r}")
+
+
+def _interval_result(low: np.ndarray, high: np.ndarray, scalar: bool) -> tuple[Any, Any]:
+    if scalar:
+        return float(low), float(high)
+    return low, high
+
+
+def mean_ci(
+    mean: float | np.ndarray | pd.Series,
+    se: float | np.ndarray | pd.Series,
+    n: float | np.ndarray | pd.Series,
+    *,
+    alpha: float = 0.05,
+    population: float | np.ndarray | pd.Series | None = None,
+) -> tuple[Any, Any]:
+    """The confidence interval of a unit mean: mean ± t(n − 1) · se.
+
+    The one interval every report and teaching notebook prints for the mean of
+    a unit, an organisation or any other group of respondents.
+
+    Parameters
+    ----------
+    mean : float or array-like
+        The group means.
+    se : float or array-like
+        Their standard errors, SD / √n (SD with ddof 1).
+    n : float or array-like
+        The numbers of answers the means and SDs are computed from.
+    alpha : float, keyword-only, default 0.05
+        The interval is at level 1 − alpha.
+    population : float or array-like, optional, keyword-only
+        The size N of a finite population the interval is about (the people
+        invited, say). Given, the standard error is multiplied by the
+        finite-population correction √(1 − n/N). Default None: the interval is
+        about the process that produces the answers (see Notes), without the
+        correction; this is what the reports use.
+
+    Returns
+    -------
+    tuple
+        ``(low, high)``: floats for scalar input, arrays otherwise. NaN where
+        the mean or se is missing or n < 2.
+
+    Raises
+    ------
+    ArgumentError
+        ``alpha`` outside (0, 1), or a ``population`` smaller than ``n``.
+
+    Notes
+    -----
+    .. math:: \\bar y \\pm t_{1-\\alpha/2}(n - 1)\\; se, \\qquad se = s/\\sqrt n
+
+    and with ``population`` :math:`se\\sqrt{1 - n/N}` (Cochran 1977, §2.5).
+    The normal quantile 1.96 in place of :math:`t(n-1)` covers 91.8 % instead
+    of 95 % at n = 10 for normal data. Which population the interval is about,
+    and why the reports leave the correction out, is set out in the method
+    note docs/intervals.md.
+
+    References
+    ----------
+    Cochran, W. G. (1977). *Sampling techniques* (3rd ed.). Wiley.
+
+    Examples
+    --------
+    Mean 0.5, SD 0.1, n = 4: se = 0.05 and t(3, 0.975) = 3.1824, so the
+    half-width is 0.1591:
+
+    >>> low, high = mean_ci(0.5, 0.05, 4)
+    >>> round(low, 4), round(high, 4)
+    (0.3409, 0.6591)
+
+    In R: ``t.test(x)$conf.int``.
+    """
+    from scipy import stats
+
+    _check_alpha(alpha)
+    scalar = all(np.ndim(x) == 0 for x in (mean, se, n))
+    m = np.asarray(mean, dtype="float64")
+    s = np.asarray(se, dtype="float64")
+    k = np.asarray(n, dtype="float64")
+    if population is not None:
+        big_n = np.asarray(population, dtype="float64")
+        if np.any(big_n < k):
+            raise ArgumentError("population must be at least n, the number of answers")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            s = s * np.sqrt(1.0 - k / big_n)
+    df = np.where(k >= 2, k - 1.0, np.nan)
+    half = stats.t.ppf(1 - alpha / 2, df) * s
+    return _interval_result(m - half, m + half, scalar)
+
+
+def mean_difference_ci(
+    difference: float | np.ndarray | pd.Series,
+    se: tuple[Any, Any],
+    n: tuple[Any, Any],
+    *,
+    alpha: float = 0.05,
+) -> tuple[Any, Any]:
+    """The confidence interval of a difference of two independent group means (Welch).
+
+    Parameters
+    ----------
+    difference : float or array-like
+        :math:`\\bar y_1 - \\bar y_0`.
+    se : tuple of two floats or array-likes
+        The standard errors of the two means, :math:`(se_1, se_0)`.
+    n : tuple of two floats or array-likes
+        The numbers of answers behind them, :math:`(n_1, n_0)`.
+    alpha : float, keyword-only, default 0.05
+
+    Returns
+    -------
+    tuple
+        ``(low, high)``: floats for scalar input, arrays otherwise; NaN where a
+        value is missing or a group has fewer than 2 answers.
+
+    Raises
+    ------
+    ArgumentError
+        ``alpha`` outside (0, 1).
+
+    Notes
+    -----
+    .. math::
+
+        d \\pm t_{1-\\alpha/2}(\\nu)\\, \\sqrt{se_1^2 + se_0^2},\\qquad
+        \\nu = \\frac{(se_1^2 + se_0^2)^2}{se_1^4/(n_1 - 1) + se_0^4/(n_0 - 1)}
+
+    (Welch 1947; Satterthwaite 1946). The two groups are treated as
+    independent samples, as for two survey waves; docs/intervals.md.
+
+    References
+    ----------
+    Welch, B. L. (1947). The generalization of "Student's" problem when
+    several different population variances are involved. *Biometrika*, 34,
+    28-35.
+
+    Examples
+    --------
+    Two waves of 10 answers, se 0.03 each: se(d) = 0.042426, ν = 18,
+    t(18, 0.975) = 2.1009:
+
+    >>> low, high = mean_difference_ci(0.05, (0.03, 0.03), (10, 10))
+    >>> round(low, 4), round(high, 4)
+    (-0.0391, 0.1391)
+
+    In R: ``t.test(x1, x0)$conf.int`` (Welch is R's default).
+    """
+    from scipy import stats
+
+    _check_alpha(alpha)
+    se1, se0 = (np.asarray(x, dtype="float64") for x in se)
+    n1, n0 = (np.asarray(x, dtype="float64") for x in n)
+    d = np.asarray(difference, dtype="float64")
+    scalar = all(np.ndim(x) == 0 for x in (difference, *se, *n))
+    v1, v0 = se1**2, se0**2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df = (v1 + v0) ** 2 / (v1**2 / (n1 - 1.0) + v0**2 / (n0 - 1.0))
+    df = np.where((n1 >= 2) & (n0 >= 2), df, np.nan)
+    half = stats.t.ppf(1 - alpha / 2, df) * np.sqrt(v1 + v0)
+    half = np.where((v1 + v0 == 0) & (n1 >= 2) & (n0 >= 2), 0.0, half)  # no spread at all
+    return _interval_result(d - half, d + half, scalar)
 
 
 # --------------------------------------------------------------------------- unit tables
