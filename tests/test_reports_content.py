@@ -7,7 +7,7 @@ Outside references used here:
 - hand calculations from the raw answers and HR rows, written out below (the
   per-respondent QWL index averaged with respondent weights; the standard error
   of a mean; the sickness absence rate as a ratio of sums; the wage valuation
-  of a QWL point, 0.01 × (1 − AW) × staff costs per FTE, from the HCPF notes);
+  of a QWL point, 0.01 / QWL × staff costs per FTE, docs/valuation.md);
 - the anonymity rules of DOMAIN.md §6, checked as properties of every table.
 """
 
@@ -196,8 +196,9 @@ def test_money_follows_the_hr_rows_by_hand(cache: C.Cache, dataset: Dataset) -> 
     hours = (hr["fte"] * hr["theoretical_hours_per_fte"]).sum()
     assert row["sickness_absence_rate"] == pytest.approx(hr["sick_days"].sum() * 7.5 / hours)
     assert row["absence_cost_eur"] == pytest.approx(hr["sick_days"].sum() * 350.0)
-    # wage valuation per FTE = 0.01 × (1 − AW) × staff costs / FTE (HCPF class notes)
-    per_fte = 0.01 * (1 - row["aw"]) * hr["staff_costs_eur"].sum() / hr["fte"].sum()
+    # wage valuation per FTE = 0.01 / QWL × staff costs / FTE (docs/valuation.md): the
+    # 0.01 × (1 − AW) × TYW freed effective hours per FTE, hired at c / ((1 − AW) QWL)
+    per_fte = 0.01 / row["qwl_index"] * hr["staff_costs_eur"].sum() / hr["fte"].sum()
     assert row["point_wage_per_fte"] == pytest.approx(per_fte, rel=1e-9)
     # a municipality buys services: the public valuation is the headline
     assert row["headline_valuation"] == "public"
