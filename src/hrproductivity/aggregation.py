@@ -195,9 +195,11 @@ def icc1(
     alpha : float, default 0.05
         The confidence interval is at level 1 - alpha.
     group_size : {"adjusted", "mean"}, default "adjusted"
-        The group size :math:`k` in the formula: ``"adjusted"`` (for unequal
-        groups, as Bliese 2000 recommends) or ``"mean"``, :math:`N/J`, which is
-        what R's ``multilevel::ICC1`` uses. They agree when groups are equal.
+        The group size :math:`k` in the formula: ``"adjusted"``, the
+        :math:`n_0` of the unbalanced one-way ANOVA (Searle 1971; Lessells &
+        Boag 1987; what R's ``ICC::ICCest`` uses), or ``"mean"``, :math:`N/J`,
+        which is what R's ``multilevel::ICC1`` uses. They agree when groups are
+        equal; with unequal groups :math:`n_0 < N/J`.
 
     Returns
     -------
@@ -225,6 +227,13 @@ def icc1(
         ICC(1) = \\frac{MSB - MSW}{MSB + (k - 1)\\,MSW},\\qquad
         k = \\frac{N - \\sum_j n_j^2 / N}{J - 1}.
 
+    This :math:`k` (``group_size="adjusted"``) is the coefficient of the
+    between-group variance in the expected between-group mean square,
+    :math:`E(MSB) = \\sigma^2_w + k\\,\\sigma^2_b`, of the one-way random-effects
+    ANOVA with unequal groups (Searle 1971), so the estimate is the ANOVA
+    estimator of :math:`\\sigma^2_b / (\\sigma^2_b + \\sigma^2_w)`; Lessells &
+    Boag (1987) give it for repeatabilities and R's ``ICC::ICCest`` uses it.
+
     ICC(1) can be negative when groups differ less than chance would make
     them. The confidence interval is the F-based interval of Shrout & Fleiss
     (1979) for ICC(1,1) with :math:`k` in place of the common group size:
@@ -238,7 +247,13 @@ def icc1(
     Bliese, P. D. (2000). Within-group agreement, non-independence, and
     reliability: implications for data aggregation and analysis. In K. J.
     Klein & S. W. J. Kozlowski (Eds.), *Multilevel theory, research, and
-    methods in organizations* (pp. 349-381). Jossey-Bass.
+    methods in organizations* (pp. 349-381). Jossey-Bass. (ICC(1) for
+    aggregation; its R package ``multilevel`` uses the mean group size.)
+
+    Lessells, C. M., & Boag, P. T. (1987). Unrepeatable repeatabilities: a
+    common mistake. *The Auk*, 104(1), 116-121.
+
+    Searle, S. R. (1971). *Linear models*. Wiley.
 
     Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: uses in
     assessing rater reliability. *Psychological Bulletin*, 86(2), 420-428.
@@ -252,7 +267,9 @@ def icc1(
        estimate     f    k
     0     0.897  27.0  3.0
 
-    In R: ``multilevel::ICC1(aov(FE ~ as.factor(unit), data = d))``.
+    In R: ``ICC::ICCest(unit, FE, data = d)`` (adjusted group size), or
+    ``multilevel::ICC1(aov(FE ~ as.factor(unit), data = d))`` for
+    ``group_size="mean"``; equal groups here, so all three agree.
     """
     return _icc(data, value, by, alpha, group_size, "icc1")
 
@@ -589,6 +606,9 @@ def rwg(
     return out
 
 
+_MISSING_ITEMS = ("available", "listwise")
+
+
 def rwg_j(
     data: pd.DataFrame,
     *,
@@ -598,6 +618,7 @@ def rwg_j(
     scale_max: int,
     null: str | float = "uniform",
     truncate: bool = True,
+    missing: str = "available",
 ) -> pd.DataFrame:
     """Within-group agreement on a multi-item scale, rwg(j) (James, Demaree & Wolf 1984).
 
@@ -617,21 +638,29 @@ def rwg_j(
         Set out-of-range values to 0: when the mean item variance reaches the
         null variance the formula leaves [0, 1] (it turns negative or jumps
         above 1), which means no agreement.
+    missing : {"available", "listwise"}, default "available"
+        How missing item answers are handled. ``"available"``: each item's
+        variance uses the answers to that item (R ``multilevel::rwg.j`` from
+        version 2.8, its default ``listwise = FALSE``). ``"listwise"``:
+        respondents with any item missing are left out (``multilevel`` up to
+        2.7.1, and ``listwise = TRUE`` in 2.8, which calls it not recommended
+        and keeps it for backward compatibility).
 
     Returns
     -------
     DataFrame
         One row per group: the ``by`` columns, ``n`` (respondents who answered
-        every item), ``n_items`` (J), ``mean_variance`` (:math:`\\bar s^2`, the
-        mean of the item variances), ``null_variance``, ``rwg_j``; NaN for
-        groups with fewer than two complete answers.
+        at least one item; with ``missing="listwise"``, every item),
+        ``n_items`` (J), ``mean_variance`` (:math:`\\bar s^2`, the mean of the
+        item variances), ``null_variance``, ``rwg_j``; NaN for groups where an
+        item has fewer than two answers.
 
     Raises
     ------
     DataValidationError
         A column is missing or not numeric.
     UnknownNameError, HRProductivityError
-        See :func:`null_variance`.
+        See :func:`null_variance`; also an unknown ``missing``.
 
     Notes
     -----
@@ -640,9 +669,14 @@ def rwg_j(
         r_{wg(J)} = \\frac{J\\,(1 - \\bar s^2/\\sigma^2_E)}
                          {J\\,(1 - \\bar s^2/\\sigma^2_E) + \\bar s^2/\\sigma^2_E}
 
-    Respondents with any item missing are left out (listwise, as R's
-    ``multilevel::rwg.j`` does). With ``truncate`` (the default), groups with
-    :math:`\\bar s^2 \\ge \\sigma^2_E` get 0 (LeBreton & Senter 2008).
+    :math:`\\bar s^2` is the mean of the J item variances (ddof 1). By default
+    each item's variance uses the group's answers to that item, as R's
+    ``multilevel::rwg.j`` does from version 2.8 (``var(..., na.rm = TRUE)`` per
+    item, no listwise deletion); ``missing="listwise"`` gives the results of
+    ``multilevel`` 2.7.1 and earlier. R's ``gsize`` counts every row of the
+    group, ``n`` here only respondents who answered an item. With
+    ``truncate`` (the default), groups with :math:`\\bar s^2 \\ge \\sigma^2_E`
+    get 0 (LeBreton & Senter 2008).
 
     References
     ----------
@@ -658,22 +692,26 @@ def rwg_j(
     ...             scale_max=5)["rwg_j"].iloc[0])
     0.9
 
-    In R: ``multilevel::rwg.j(d[, c("i1", "i2", "i3")], d$unit, ranvar = 2)``.
+    In R: ``multilevel::rwg.j(d[, c("i1", "i2", "i3")], d$unit, ranvar = 2)``
+    (multilevel ≥ 2.8; add ``listwise = TRUE`` for ``missing="listwise"``).
     """
     keys = _as_list(by)
     item_list = _as_list(items)
     if not item_list:
         raise ArgumentError("items must name at least one item column")
+    if missing not in _MISSING_ITEMS:
+        raise UnknownNameError("missing", missing, list(_MISSING_ITEMS))
     _require(data, keys + item_list, "data")
     sigma2 = null_variance(scale_min=scale_min, scale_max=scale_max, null=null)
     frame = data[keys].copy()
     for col in item_list:
         frame[col] = _numeric(data, col, "data")
-    frame = frame.dropna(subset=item_list)
+    frame = frame.dropna(subset=item_list, how="any" if missing == "listwise" else "all")
     grouped = frame.groupby(keys, dropna=False, sort=True)
     out = grouped.size().rename("n").reset_index()
     out["n_items"] = len(item_list)
-    out["mean_variance"] = grouped[item_list].var().mean(axis=1).to_numpy()
+    # per item over its own answers; an item with < 2 answers makes the group NaN
+    out["mean_variance"] = grouped[item_list].var().mean(axis=1, skipna=False).to_numpy()
     out["null_variance"] = sigma2
     j = float(len(item_list))
     ratio = out["mean_variance"] / sigma2
