@@ -804,7 +804,7 @@ def mean_ci(
     from scipy import stats
 
     _check_alpha(alpha)
-    scalar = all(np.ndim(x) == 0 for x in (mean, se, n, population))
+    scalar = all(np.ndim(x) == 0 for x in (mean, se, n, 0 if population is None else population))
     m = np.asarray(mean, dtype="float64")
     s = np.asarray(se, dtype="float64")
     k = np.asarray(n, dtype="float64")
