@@ -229,8 +229,9 @@ def test_rwg_j_by_hand() -> None:
     """Unit a, J = 3 items: i1 = 3,4,4,5,4 (s^2 0.5), i2 = 2,2,2,2,2 (0),
     i3 = 1,2,3,4,5 (2.5); mean variance 1.0, ratio 1/2:
     rwg(j) = 3(1 - 1/2)/(3(1 - 1/2) + 1/2) = 1.5/2 = 0.75. A sixth respondent
-    with i3 missing is left out (listwise). Unit b: i1 = i2 = i3 = 1,5,1,5
-    (s^2 16/3 > 2): truncated to 0."""
+    with i3 missing is left out (missing="listwise"). Unit b: i1 = i2 = i3 = 1,5,1,5
+    (s^2 16/3 > 2): truncated to 0. The default (available answers per item) is
+    tested in test_aggregation_r_multilevel.py."""
     d = pd.DataFrame(
         {
             "unit": ["a"] * 6 + ["b"] * 4,
@@ -239,7 +240,9 @@ def test_rwg_j_by_hand() -> None:
             "i3": [1, 2, 3, 4, 5, np.nan, 1, 5, 1, 5],
         }
     )
-    out = rwg_j(d, items=["i1", "i2", "i3"], by="unit", scale_min=1, scale_max=5)
+    out = rwg_j(
+        d, items=["i1", "i2", "i3"], by="unit", scale_min=1, scale_max=5, missing="listwise"
+    )
     assert out["n"].tolist() == [5, 4]
     assert out["n_items"].tolist() == [3, 3]
     assert out["mean_variance"].iloc[0] == pytest.approx(1.0, abs=1e-12)

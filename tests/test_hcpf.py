@@ -1,9 +1,11 @@
 """Tests of hrproductivity.hcpf: the human capital production function.
 
 Outside reference: the published 2016 example (Kesti, blog markokesti.wordpress.com,
-March 2016; DOMAIN.md §2): HR 400 FTE, TYW 2 000 h, AW ≈ 0.15, QWL 0.60,
-revenue 100 M€, variable costs 50 % of revenue, staff costs 25 M€; the text
-states effective share 0.85 × 0.6 = 51 % and other working time 34 %.
+March 2016), which is in US dollars: HR 400 FTE, TYW 2 000 h, AW ≈ 0.15, QWL 0.60,
+revenue $100 M, variable costs 50 % of revenue, staff costs $25 M; the text
+states effective share 0.85 × 0.6 = 51 % and other working time 34 %. The library
+is currency-free arithmetic; the money figures below are the example's dollars
+although the attribute names say ``eur``.
 Every other figure below is derived by hand in the test's docstring.
 """
 
@@ -34,10 +36,10 @@ REL = 1e-12  # these are exact formulas; only floating-point rounding is allowed
 
 
 def kesti_2016(**changes: Any) -> HCPF:
-    """The published 2016 example.
+    """The published 2016 example (US dollars).
 
-    ``other_fixed_costs`` is *not* in the source; 15 M€ is chosen here so the
-    current EBITDA is a round 100 − 50 − 25 − 15 = 10 M€. No change in EBITDA
+    ``other_fixed_costs`` is *not* in the source; 15 M is chosen here so the
+    current EBITDA is a round 100 − 50 − 25 − 15 = 10 M. No change in EBITDA
     and no valuation depends on it.
     """
     args: dict[str, Any] = {
@@ -70,9 +72,9 @@ def test_calibrated_k_and_effective_hours() -> None:
 
     theoretical hours = 400 × 2 000 = 800 000 h
     effective hours   = 800 000 × 0.51 = 408 000 h
-    K = 100 000 000 / 408 000 = 245.098039… €/h
-    current EBITDA = 100 M × (1 − 0.5) − 25 M − 15 M = 10 M€
-    labour cost of an hour = 25 M / 800 000 = 31.25 €/h
+    K = 100 000 000 / 408 000 = 245.098039… $/h
+    current EBITDA = 100 M × (1 − 0.5) − 25 M − 15 M = 10 M
+    labour cost of an hour = 25 M / 800 000 = 31.25 $/h
     """
     h = kesti_2016()
     assert h.effective_hours == pytest.approx(408_000.0, rel=REL)
@@ -88,9 +90,9 @@ def test_revenue_and_ebitda_at_qwl_061() -> None:
     """Hand check at QWL 0.61.
 
     effective hours = 800 000 × 0.85 × 0.61 = 414 800 h (+6 800 h)
-    revenue = 245.098… × 414 800 = 100 M × 0.61 / 0.60 = 101 666 666.67 €
-    EBITDA  = 101 666 666.67 × 0.5 − 25 M − 15 M = 10 833 333.33 €
-    ΔEBITDA = 6 800 × 245.098… × 0.5 = 833 333.33 €
+    revenue = 245.098… × 414 800 = 100 M × 0.61 / 0.60 = 101 666 666.67
+    EBITDA  = 101 666 666.67 × 0.5 − 25 M − 15 M = 10 833 333.33
+    ΔEBITDA = 6 800 × 245.098… × 0.5 = 833 333.33
     """
     h = kesti_2016()
     assert h.revenue_at(0.61) == pytest.approx(101_666_666.666667, rel=1e-12)
@@ -100,7 +102,7 @@ def test_revenue_and_ebitda_at_qwl_061() -> None:
 
 def test_revenue_at_other_aw() -> None:
     """AW 0.10 at QWL 0.60: 800 000 × 0.9 × 0.6 = 432 000 h; revenue = 100 M × 432/408
-    = 105 882 352.94 €; EBITDA = 52 941 176.47 − 40 M = 12 941 176.47 €."""
+    = 105 882 352.94; EBITDA = 52 941 176.47 − 40 M = 12 941 176.47."""
     h = kesti_2016()
     assert h.revenue_at(0.60, aw=0.10) == pytest.approx(105_882_352.941176, rel=1e-12)
     assert h.ebitda_at(0.60, aw=0.10) == pytest.approx(12_941_176.470588, rel=1e-12)
@@ -110,9 +112,9 @@ def test_market_value_of_a_qwl_point() -> None:
     """Market valuation of +1 point (0.60 → 0.61).
 
     freed hours ΔH = 800 000 × 0.85 × 0.01 = 6 800 h
-    € per hour = K × (1 − 0.5) = 122.549… €/h
-    value = 6 800 × 122.549… = 833 333.33 € (= ΔEBITDA above)
-    per FTE = 833 333.33 / 400 = 2 083.33 €; per employee (headcount 450) = 1 851.85 €
+    per hour = K × (1 − 0.5) = 122.549… $/h
+    value = 6 800 × 122.549… = 833 333.33 (= ΔEBITDA above)
+    per FTE = 833 333.33 / 400 = 2 083.33; per employee (headcount 450) = 1 851.85
     """
     v = kesti_2016(headcount=450).value_of_qwl_point("market")
     assert isinstance(v, QWLValue)
@@ -136,44 +138,52 @@ def test_default_valuation_follows_the_sector() -> None:
 
 
 def test_wage_value_of_a_qwl_point() -> None:
-    """Wage valuation: 6 800 h × 31.25 €/h = 212 500 € = 531.25 € per FTE;
-    with a given hourly cost of 40 €: 6 800 × 40 = 272 000 €."""
+    """Wage valuation: what hiring the freed effective hours costs (docs/valuation.md).
+
+    labour cost of a paid hour c = 25 M / (400 × 2 000) = 31.25 per hour
+    a hire delivers (1 − AW) × QWL = 0.85 × 0.60 = 0.51 effective hours per paid hour
+    an effective hour costs 31.25 / 0.51 = 61.2745 per hour
+    6 800 effective hours: 6 800 / 0.51 × 31.25 = 416 666.67 = 1 041.67 per FTE
+    (= 0.01 / QWL × staff costs per FTE = 0.01 / 0.6 × 62 500).
+    With a given paid-hour cost of 40: 6 800 / 0.51 × 40 = 533 333.33.
+    The old figure, 6 800 × 31.25 = 212 500, priced effective hours as paid hours.
+    """
     h = kesti_2016()
     v = h.value_of_qwl_point("wage")
-    assert v.eur_per_hour == pytest.approx(31.25, rel=REL)
-    assert v.value_eur == pytest.approx(212_500.0, rel=1e-9)
-    assert v.value_per_fte == pytest.approx(531.25, rel=1e-9)
+    assert v.eur_per_hour == pytest.approx(31.25 / 0.51, rel=REL)
+    assert v.value_eur == pytest.approx(416_666.666667, rel=1e-9)
+    assert v.value_per_fte == pytest.approx(1_041.666667, rel=1e-9)
+    assert v.value_per_fte == pytest.approx(0.01 / 0.6 * 25e6 / 400, rel=1e-9)
     assert v.value_per_employee is None
     assert h.value_of_qwl_point("wage", hourly_cost=40.0).value_eur == pytest.approx(
-        272_000.0, rel=1e-9
+        533_333.333333, rel=1e-9
     )
 
 
-def test_market_and_wage_differ_by_about_four() -> None:
-    """DOMAIN.md §2: the 500 €/employee statement and the 2016 example differ by ≈ 4.
-
-    market / wage = 833 333.33 / 212 500 = 3.9216
-                  = (revenue − variable costs) / (staff costs × effective share)
-                  = 50 M / (25 M × 0.51) = 3.9216
-    The wage value per FTE, 531.25 €, is of the size of the published ≈ 500 €.
+def test_market_and_wage_ratio() -> None:
+    """market / wage = 833 333.33 / 416 666.67 = 2
+                  = (revenue − variable costs) / staff costs = 50 M / 25 M.
+    The effective share cancels: both value the same effective hours, at K (1 − v)
+    = revenue (1 − v) / effective hours and at staff costs / effective hours.
     """
     h = kesti_2016()
     market = h.value_of_qwl_point("market").value_eur
     wage = h.value_of_qwl_point("wage").value_eur
-    assert market / wage == pytest.approx(50e6 / (25e6 * 0.51), rel=1e-9)
-    assert market / wage == pytest.approx(3.9215686, rel=1e-6)
+    assert market / wage == pytest.approx(50e6 / 25e6, rel=1e-9)
 
 
 def test_public_value_is_capped_by_what_is_bought() -> None:
-    """Public valuation (the library's own model), dearest first, capped.
+    """Public valuation (the library's own model), dearest effective hour first, capped.
 
-    bought: purchased services 200 000 € at 80 €/h = 2 500 h;
-            overtime 3 000 h at 1.5 × 31.25 = 46.875 €/h (default price);
-            substitutes 1 000 h at 31.25 €/h (default price).
-    freed 6 800 h: 2 500 h × 80 = 200 000 €; 3 000 h × 46.875 = 140 625 €;
-                   1 000 h × 31.25 = 31 250 €; 300 h left without cash value.
-    value = 371 875 €; valued 6 500 h; per FTE 929.6875 €.
-    Without substitutes: 340 625 €, 1 300 h unvalued, per FTE 851.5625 €.
+    bought: purchased services 200 000 at 80 per hour = 2 500 h, one effective h each;
+            overtime 3 000 h at 1.5 × 31.25 = 46.875 per hour (default price), each
+              hour at work = QWL 0.6 effective h: 1 800 effective h at 78.125;
+            substitutes 1 000 h at 31.25 per hour (default price): 600 effective h
+              at 52.083.
+    freed 6 800 effective h: 2 500 × 80 = 200 000; 1 800 / 0.6 × 46.875 = 140 625;
+              600 / 0.6 × 31.25 = 31 250; 6 800 − 4 900 = 1 900 h without cash value.
+    value = 371 875; valued 4 900 effective h; per FTE 929.6875.
+    Without substitutes: 340 625, valued 4 300 h, 2 500 h unvalued, per FTE 851.5625.
     """
     common = {
         "purchased_services_eur": 200_000.0,
@@ -182,21 +192,22 @@ def test_public_value_is_capped_by_what_is_bought() -> None:
     }
     v = kesti_2016(**common, substitute_hours=1_000.0).value_of_qwl_point("public")
     assert v.value_eur == pytest.approx(371_875.0, rel=1e-9)
-    assert v.valued_hours == pytest.approx(6_500.0, rel=1e-9)
-    assert v.unvalued_hours == pytest.approx(300.0, rel=1e-6)
+    assert v.valued_hours == pytest.approx(4_900.0, rel=1e-9)
+    assert v.unvalued_hours == pytest.approx(1_900.0, rel=1e-6)
     assert v.value_per_fte == pytest.approx(929.6875, rel=1e-9)
     assert "library's own model" in v.assumptions[0]
 
     w = kesti_2016(**common).value_of_qwl_point("public")
     assert w.value_eur == pytest.approx(340_625.0, rel=1e-9)
-    assert w.unvalued_hours == pytest.approx(1_300.0, rel=1e-6)
+    assert w.unvalued_hours == pytest.approx(2_500.0, rel=1e-6)
     assert w.value_per_fte == pytest.approx(851.5625, rel=1e-9)
 
 
 def test_public_value_uncapped_and_given_prices() -> None:
-    """Purchased services 2 M€ at 80 €/h = 25 000 h ≥ 6 800 h freed:
-    value = 6 800 × 80 = 544 000 €. Overtime priced at 100 €/h comes first:
-    1 000 h × 100 + 5 800 h × 80 = 564 000 €."""
+    """Purchased services 2 M at 80 per hour = 25 000 h ≥ 6 800 h freed:
+    value = 6 800 × 80 = 544 000. Overtime priced at 100 per hour is 100 / 0.6 =
+    166.67 per effective hour and comes first: its 1 000 h hold 600 effective h,
+    1 000 × 100 + (6 800 − 600) × 80 = 100 000 + 496 000 = 596 000."""
     v = kesti_2016(
         purchased_services_eur=2e6, purchased_service_hour_price=80.0
     ).value_of_qwl_point("public")
@@ -208,7 +219,18 @@ def test_public_value_uncapped_and_given_prices() -> None:
         overtime_hours=1_000.0,
         overtime_hour_price=100.0,
     ).value_of_qwl_point("public")
-    assert w.value_eur == pytest.approx(564_000.0, rel=1e-9)
+    assert w.value_eur == pytest.approx(596_000.0, rel=1e-9)
+
+
+def test_public_value_replaces_overtime_hours_at_work_not_one_for_one() -> None:
+    """docs/valuation.md: an overtime hour is an hour at work and delivers QWL = 0.6
+    effective hours, so 6 800 freed effective hours replace 6 800 / 0.6 = 11 333.33
+    overtime hours; at the default price 46.875 per hour: 531 250 (one for one it
+    would be 6 800 × 46.875 = 318 750)."""
+    v = kesti_2016(overtime_hours=20_000.0).value_of_qwl_point("public")
+    assert v.value_eur == pytest.approx(531_250.0, rel=1e-9)
+    assert v.valued_hours == pytest.approx(6_800.0, rel=1e-9)
+    assert v.eur_per_hour == pytest.approx(46.875 / 0.6, rel=1e-9)
 
 
 def test_public_valuation_errors() -> None:
@@ -233,10 +255,11 @@ def test_unknown_valuation_lists_the_names() -> None:
 def test_potential_reaching_the_next_band() -> None:
     """From 0.60 the next band starts at 0.65: ΔH = 800 000 × 0.85 × 0.05 = 34 000 h.
 
-    market: 34 000 × 122.549… = 4 166 666.67 €
-    wage:   34 000 × 31.25 = 1 062 500 €
-    public: purchased 2 500 h × 80 + overtime 3 000 h × 46.875 = 340 625 €, 28 500 h unvalued
-    explicit target 0.70: 68 000 h × 122.549… = 8 333 333.33 €
+    market: 34 000 × 122.549… = 4 166 666.67
+    wage:   34 000 / 0.51 × 31.25 = 2 083 333.33
+    public: purchased 2 500 h × 80 + overtime 3 000 h × 46.875 = 340 625; they hold
+            2 500 + 3 000 × 0.6 = 4 300 effective h, so 29 700 h are unvalued
+    explicit target 0.70: 68 000 h × 122.549… = 8 333 333.33
     """
     h = kesti_2016(
         purchased_services_eur=200_000.0, purchased_service_hour_price=80.0, overtime_hours=3_000.0
@@ -245,10 +268,10 @@ def test_potential_reaching_the_next_band() -> None:
     assert p.qwl_to == pytest.approx(0.65)
     assert p.effective_hours_gained == pytest.approx(34_000.0, rel=1e-9)
     assert p.value_eur == pytest.approx(4_166_666.666667, rel=1e-9)
-    assert h.potential(valuation="wage").value_eur == pytest.approx(1_062_500.0, rel=1e-9)
+    assert h.potential(valuation="wage").value_eur == pytest.approx(2_083_333.333333, rel=1e-9)
     pub = h.potential(valuation="public")
     assert pub.value_eur == pytest.approx(340_625.0, rel=1e-9)
-    assert pub.unvalued_hours == pytest.approx(28_500.0, rel=1e-9)
+    assert pub.unvalued_hours == pytest.approx(29_700.0, rel=1e-9)
     assert h.potential(0.70).value_eur == pytest.approx(8_333_333.333333, rel=1e-9)
 
 
@@ -415,7 +438,7 @@ def test_summary_is_a_tidy_row() -> None:
     s = kesti_2016().value_of_qwl_point("wage").summary()
     assert s.shape == (1, 11)
     assert s.loc[0, "valuation"] == "wage"
-    assert s.loc[0, "value_per_fte_eur"] == pytest.approx(531.25)
+    assert s.loc[0, "value_per_fte_eur"] == pytest.approx(1_041.666667)  # 0.01 / 0.6 × 62 500
     assert math.isnan(s.loc[0, "value_per_employee_eur"])
     assert "31.25" in s.loc[0, "assumptions"]
     assert "<table" in kesti_2016().value_of_qwl_point()._repr_html_()
@@ -593,12 +616,14 @@ def test_property_monotone(h: HCPF, q1: float, q2: float, a1: float, a2: float) 
 @given(models())
 def test_property_market_value_is_the_ebitda_change(h: HCPF) -> None:
     """Market value of a point = ebitda_at(qwl + 0.01) − ebitda; market / wage =
-    revenue (1 − v) / (staff costs × effective share)."""
+    revenue (1 − v) / staff costs (both price the same effective hours, per effective
+    hour: K (1 − v) = revenue (1 − v) / effective hours, and staff costs / effective
+    hours)."""
     market = h.value_of_qwl_point("market").value_eur
     scale = h.revenue + h.staff_costs + h.other_fixed_costs
     assert market == pytest.approx(h.ebitda_at(h.qwl + 0.01) - h.ebitda, abs=1e-9 * scale)
     wage = h.value_of_qwl_point("wage").value_eur
-    expected = h.revenue * (1 - h.variable_cost_share) / (h.staff_costs * h.effective_share)
+    expected = h.revenue * (1 - h.variable_cost_share) / h.staff_costs
     assert market / wage == pytest.approx(expected, rel=1e-9)
 
 
@@ -614,8 +639,9 @@ def test_property_market_value_is_the_ebitda_change(h: HCPF) -> None:
 def test_property_public_value_bounded_and_monotone(
     h: HCPF, purchased: float, price: float, overtime: float, step1: float, step2: float
 ) -> None:
-    """0 ≤ public value ≤ ΔH × dearest price and ≤ total spend on what is bought;
-    valued hours ≤ hours bought; a higher target is never worth less."""
+    """0 ≤ public value ≤ ΔH × dearest price per effective hour and ≤ total spend on
+    what is bought; valued effective hours ≤ the effective hours bought (overtime hours
+    × QWL + purchased hours); a higher target is never worth less."""
     p = HCPF(
         **{**_fields(h), "purchased_services_eur": purchased},
         purchased_service_hour_price=price,
@@ -626,8 +652,8 @@ def test_property_public_value_bounded_and_monotone(
     v1 = p.potential(t1, valuation="public")
     v2 = p.potential(t2, valuation="public")
     overtime_price = 1.5 * p.hourly_labour_cost
-    dearest = max(price, overtime_price)
-    bought_hours = purchased / price + overtime
+    dearest = max(price, overtime_price / p.qwl)
+    bought_hours = purchased / price + overtime * p.qwl
     spend = purchased + overtime * overtime_price
     tol = 1e-9 * (spend + 1.0)
     assert -tol <= v1.value_eur <= v1.effective_hours_gained * dearest * (1 + 1e-9) + tol

@@ -289,12 +289,14 @@ def test_hcpf_of_one_organisation_by_hand(run: Run) -> None:
     """Kesti & Syväjärvi (2015) from the raw CSV rows of the organisation's latest period:
     AW = holidays + (sick + other + training days) x hours a day / sum(FTE x TYW);
     K = revenue / (sum(FTE x TYW) (1 - AW) QWL); a QWL point is worth 0.01 (revenue -
-    variable costs) / QWL (market) and 0.01 (1 - AW) staff costs (wage), so
-    market / wage = (revenue - variable costs) / (staff costs x effective share).
-    The public valuation (the library's own, documented model, DOMAIN.md §4): the
-    dH = 0.01 sum(FTE x TYW) (1 - AW) freed hours replace bought hours, dearest first, up to
-    the hours bought: purchased services (€ / their hour price) and overtime hours (at 1.5
-    times the labour cost of an hour, staff costs / sum(FTE x TYW))."""
+    variable costs) / QWL (market) and 0.01 staff costs / QWL (wage: the freed effective
+    hours hired at the labour cost of a paid hour / effective share), so
+    market / wage = (revenue - variable costs) / staff costs.
+    The public valuation (the library's own, documented model, docs/valuation.md): the
+    dH = 0.01 sum(FTE x TYW) (1 - AW) freed effective hours replace what is bought, dearest
+    effective hour first, up to what is bought: purchased services (€ / their hour price,
+    one effective hour each) and overtime hours (at 1.5 times the labour cost of an hour,
+    staff costs / sum(FTE x TYW); an overtime hour holds QWL effective hours)."""
     hr, finance, _ = _raw(run)
     h = run.results["hcpf"]
     org, period = h["org"], h["period"]
@@ -328,14 +330,14 @@ def test_hcpf_of_one_organisation_by_hand(run: Run) -> None:
     assert h["k"] == pytest.approx(revenue / (hours * (1 - aw) * qwl), rel=1e-12)
     value = h["value_eur"]
     assert value["market"] == pytest.approx(0.01 * (revenue - variable) / qwl, rel=1e-9)
-    assert value["wage"] == pytest.approx(0.01 * (1 - aw) * staff, rel=1e-9)
+    assert value["wage"] == pytest.approx(0.01 * staff / qwl, rel=1e-9)
     ratio = h["value_per_fte"]["market"] / h["value_per_fte"]["wage"]
-    assert ratio == pytest.approx((revenue - variable) / (staff * (1 - aw) * qwl), rel=1e-9)
-    assert 2.5 < ratio < 5, "DOMAIN.md §2: the market and wage values differ by about four"
+    assert ratio == pytest.approx((revenue - variable) / staff, rel=1e-9)
     freed, labour = 0.01 * hours * (1 - aw), staff / hours
     price = _parameter(run, "purchased_service_hour_price")
+    # (price per effective hour, effective hours bought)
     bought = [(price, rows["purchased_services_eur"].sum() / price)]
-    bought.append((1.5 * labour, rows["overtime_hours"].sum()))
+    bought.append((1.5 * labour / qwl, rows["overtime_hours"].sum() * qwl))
     public = 0.0
     for unit_price, available in sorted(bought, reverse=True):
         used = min(freed, available)

@@ -7,7 +7,7 @@ Outside references used here:
 - hand calculations from the raw answers and HR rows, written out below (the
   per-respondent QWL index averaged with respondent weights; the standard error
   of a mean; the sickness absence rate as a ratio of sums; the wage valuation
-  of a QWL point, 0.01 × (1 − AW) × staff costs per FTE, from the HCPF notes);
+  of a QWL point, 0.01 / QWL × staff costs per FTE, docs/valuation.md);
 - the anonymity rules of DOMAIN.md §6, checked as properties of every table.
 """
 
@@ -149,19 +149,44 @@ def test_org_index_is_the_respondent_weighted_mean_of_its_units(
 
 
 def test_change_is_the_difference_with_a_95_interval(cache: C.Cache) -> None:
+    """Welch's interval by hand (docs/intervals.md): se(d)² = se1² + se0², df =
+    (se1² + se0²)² / (se1⁴/(n1 − 1) + se0⁴/(n0 − 1)), d ± t(df, 0.975) se(d)."""
+    from scipy import stats
+
     g = cache.tables["groups"].set_index(["level", "org", "wave"])
     change = cache.tables["change"]
     row = change[(change["level"] == "org") & (change["org"] == "Kuusikoski")]
     row = row[row["wave"] == "2024"].iloc[0]
     now, before = g.loc[("org", "Kuusikoski", "2024")], g.loc[("org", "Kuusikoski", "2023")]
     diff = now["qwl_index"] - before["qwl_index"]
-    se = math.sqrt(now["qwl_index_se"] ** 2 + before["qwl_index_se"] ** 2)
+    v1, v0 = now["qwl_index_se"] ** 2, before["qwl_index_se"] ** 2
+    se = math.sqrt(v1 + v0)
+    df = (v1 + v0) ** 2 / (v1**2 / (now["qwl_n"] - 1) + v0**2 / (before["qwl_n"] - 1))
+    t = stats.t.ppf(0.975, df)
     assert row["difference"] == pytest.approx(diff, rel=1e-12)
-    assert row["ci_low"] == pytest.approx(diff - 1.959964 * se, rel=1e-6)
-    assert row["ci_high"] == pytest.approx(diff + 1.959964 * se, rel=1e-6)
+    assert row["ci_low"] == pytest.approx(diff - t * se, rel=1e-9)
+    assert row["ci_high"] == pytest.approx(diff + t * se, rel=1e-9)
     # only groups shown in both waves have a change
     units = change[change["level"] == "unit"]
     assert units["qwl_index"].notna().all() and units["qwl_previous"].notna().all()
+
+
+def test_unit_intervals_use_t_with_n_minus_1(cache: C.Cache) -> None:
+    """A shown unit's printed interval is mean ± t(n − 1, 0.975) · sd/√n (docs/intervals.md),
+    not ± 1.96 · se: t(n − 1) from scipy, sd and n from the cache's group table."""
+    from scipy import stats
+
+    g = cache.tables["groups"]
+    shown = g[(g["level"] == "unit") & (g["status"] == "shown") & (g["wave"] == "2024")]
+    unit = shown.sort_values("qwl_n").iloc[0]
+    v = C.open_view(cache, org=str(unit["org"]), wave="2024", unit=str(unit["unit"]))
+    frame = C.trend_frame(v)
+    got = frame[(frame["kind"] == "unit") & (frame["wave"] == "2024")].iloc[0]
+    n = unit["qwl_n"]
+    half = stats.t.ppf(0.975, n - 1) * unit["qwl_index_sd"] / math.sqrt(n)
+    assert got["ci_low"] == pytest.approx(unit["qwl_index"] - half, rel=1e-9)
+    assert got["ci_high"] == pytest.approx(unit["qwl_index"] + half, rel=1e-9)
+    assert half > 1.96 * unit["qwl_index_se"] * 1.02  # t(n − 1) is visibly wider at small n
 
 
 def test_money_follows_the_hr_rows_by_hand(cache: C.Cache, dataset: Dataset) -> None:
@@ -171,8 +196,9 @@ def test_money_follows_the_hr_rows_by_hand(cache: C.Cache, dataset: Dataset) -> 
     hours = (hr["fte"] * hr["theoretical_hours_per_fte"]).sum()
     assert row["sickness_absence_rate"] == pytest.approx(hr["sick_days"].sum() * 7.5 / hours)
     assert row["absence_cost_eur"] == pytest.approx(hr["sick_days"].sum() * 350.0)
-    # wage valuation per FTE = 0.01 × (1 − AW) × staff costs / FTE (HCPF class notes)
-    per_fte = 0.01 * (1 - row["aw"]) * hr["staff_costs_eur"].sum() / hr["fte"].sum()
+    # wage valuation per FTE = 0.01 / QWL × staff costs / FTE (docs/valuation.md): the
+    # 0.01 × (1 − AW) × TYW freed effective hours per FTE, hired at c / ((1 − AW) QWL)
+    per_fte = 0.01 / row["qwl_index"] * hr["staff_costs_eur"].sum() / hr["fte"].sum()
     assert row["point_wage_per_fte"] == pytest.approx(per_fte, rel=1e-9)
     # a municipality buys services: the public valuation is the headline
     assert row["headline_valuation"] == "public"

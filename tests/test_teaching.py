@@ -61,6 +61,21 @@ MENU = {
 }
 
 
+def hand_public(
+    point: float, fte: float, q: float, labour_hour: float, price: float, purchased: float
+) -> float:
+    """The public valuation by hand (docs/valuation.md): freed effective hours replace what
+    is bought, dearest effective hour first. Purchased hours (fte × purchased / price) count
+    one for one at ``price``; the 12 h of overtime per FTE are hours at work holding q
+    effective hours each, at 1.5 × labour_hour / q per effective hour."""
+    items = sorted([(price, fte * purchased / price), (1.5 * labour_hour / q, fte * 12.0 * q)])
+    remaining, value = point, 0.0
+    for unit_price, capacity in reversed(items):
+        used = min(remaining, capacity)
+        value, remaining = value + used * unit_price, remaining - used
+    return value
+
+
 def hand_qwl(fe: float, yi: float, pl: float) -> float:
     """kesti_approx written out (scoring.kesti_approx Notes): t = (0.618 − 0.01) / 0.99,
     lambda = (0.75 − t) / (t − 0.75³) ≈ 0.7066, B = FE^(2/3) YI^(1/3),
@@ -144,10 +159,12 @@ def test_unit_year_by_hand() -> None:
     AW = 0.10 + (15 + 8 + 3) × 7.5 / 1 850 = 0.205405; at work 0.794595;
     effective share = 0.794595 × 0.618 = 0.491059; other = 0.794595 × 0.382 = 0.303535;
     effective hours = 20 × 1 850 × 0.491059 = 18 169.2; value = 95 × that = 1 726 074 €;
-    one point frees 20 × 1 850 × 0.794595 × 0.01 = 294.0 h, worth 294.0 × 60 € = 17 640 €
-    in the public valuation (purchased hours 20 × 3 000 / 60 = 1 000 ≥ 294, the dearest
-    price) and 294.0 × 50 000 / 1 850 = 7 946 € at the labour cost of an hour; sickness
-    absence 15 × 20 × 350 € = 105 000 €.
+    one point frees 20 × 1 850 × 0.794595 × 0.01 = 294.0 effective h. Public valuation:
+    overtime (12 h × 20 = 240 h at 1.5 × 27.027 = 40.541 €, each hour at work holding
+    0.618 effective h, so 65.60 € per effective h) comes before purchased services (60 €):
+    240 × 40.541 = 9 729.73 € for 148.32 effective h, then 145.68 h × 60 = 8 740.80 €,
+    together 18 470.53 €. Wage valuation (hiring the hours): 294.0 / 0.491059 × 27.027 =
+    16 181 €; sickness absence 15 × 20 × 350 € = 105 000 €.
     """
     y = teaching.unit_year(0.75, 0.75, 0.75, sick_days_per_fte=15.0)
     aw = hand_aw(15.0)
@@ -160,9 +177,11 @@ def test_unit_year_by_hand() -> None:
     assert y.hcpf.calibrate() == pytest.approx(K, rel=REL)
     point_hours = 20 * TYW * (1 - aw) * 0.01
     assert y.public.effective_hours_gained == pytest.approx(point_hours, rel=REL)
-    assert y.public.value_eur == pytest.approx(point_hours * 60.0, rel=REL)
-    assert y.wage.value_eur == pytest.approx(point_hours * LABOUR / TYW, rel=REL)
-    assert round(y.public.value_eur) == 17640 and round(y.wage.value_eur) == 7946
+    public = hand_public(point_hours, 20.0, 0.618, LABOUR / TYW, 60.0, 3000.0)
+    assert y.public.value_eur == pytest.approx(public, rel=REL)
+    wage = point_hours * LABOUR / TYW / ((1 - aw) * 0.618)
+    assert y.wage.value_eur == pytest.approx(wage, rel=REL)
+    assert round(y.public.value_eur) == 18471 and round(y.wage.value_eur) == 16181
     assert y.absence_cost_eur == pytest.approx(15 * 20 * SICK_DAY_EUR, rel=REL)
     h = y.hours
     assert h["theoretical"] == TYW
@@ -175,14 +194,19 @@ def test_unit_year_by_hand() -> None:
 
 
 def test_public_valuation_runs_out_of_purchased_hours() -> None:
-    """With 300 € of purchased services per FTE at 60 €/h, 5 h per FTE can be replaced;
-    the rest of the 14.7 freed hours per FTE replace overtime (12 h per FTE) at
-    1.5 × 50 000 / 1 850 = 40.54 €/h (the HCPF's default overtime premium)."""
+    """With 300 € of purchased services per FTE at 60 €/h, 5 h per FTE can be replaced.
+    Overtime (12 h per FTE at 1.5 × 50 000 / 1 850 = 40.54 €/h, the HCPF's default
+    premium) holds 0.618 effective h per hour, 65.60 € per effective hour, so it goes
+    first: 12 × 0.618 = 7.42 of the 14.7 freed effective hours per FTE; purchased
+    services take 5 more; 2.28 h per FTE are left without cash value (docs/valuation.md).
+    Value per FTE = 12 × 40.54 + 5 × 60."""
     unit = TeachingUnit(purchased_services_per_fte=300.0)
     y = teaching.unit_year(0.75, 0.75, 0.75, unit=unit)
     per_fte = TYW * (1 - hand_aw(15.0)) * 0.01
-    expected = 20 * (5.0 * 60.0 + (per_fte - 5.0) * 1.5 * LABOUR / TYW)
+    expected = 20 * (12.0 * 1.5 * LABOUR / TYW + 5.0 * 60.0)
+    assert per_fte > 12.0 * 0.618 + 5.0  # everything bought is replaced
     assert y.public.value_eur == pytest.approx(expected, rel=REL)
+    assert y.public.unvalued_hours == pytest.approx(20 * (per_fte - 12.0 * 0.618 - 5.0), rel=1e-9)
 
 
 def test_above_the_ceiling_is_flagged_not_warned() -> None:
@@ -556,9 +580,9 @@ NB1_CASES = {
 @pytest.mark.parametrize("case", sorted(NB1_CASES))
 def test_notebook_01_records_the_hcpf_by_hand(case: str, tmp_path: Path, monkeypatch: Any) -> None:
     """QWL from the hand formula (0.618 for the defaults, the published anchor); AW, shares,
-    hours and euros from the HCPF definitions; in the English case the purchased hours
-    (500 / 70 = 7.14 h per FTE) run out and the rest of a point's hours replace overtime
-    at 1.5 × 55 000 / 1 850 €/h."""
+    hours and euros from the HCPF definitions; the public valuation replaces overtime and
+    purchased hours dearest effective hour first (:func:`hand_public`), the wage valuation
+    prices a point's effective hours at labour / TYW / effective share."""
     p = {**NB1_CASES[case]}
     got = run("01_why_wellbeing_pays.ipynb", p, tmp_path, monkeypatch)
     fe, yi, pl = (p.get(f"{f}_pct", 75.0) / 100 for f in ("fe", "yi", "pl"))
@@ -580,11 +604,11 @@ def test_notebook_01_records_the_hcpf_by_hand(case: str, tmp_path: Path, monkeyp
     assert got["value_eur"] == pytest.approx(k * fte * TYW * (1 - aw) * q, rel=REL)
     point = fte * TYW * (1 - aw) * 0.01
     assert got["point_hours"] == pytest.approx(point, rel=REL)
-    assert got["point_wage_eur"] == pytest.approx(point * labour / TYW, rel=REL)
+    wage = point * labour / TYW / ((1 - aw) * q)
+    assert got["point_wage_eur"] == pytest.approx(wage, rel=REL)
     price = p.get("purchased_service_hour_price", 60.0)
-    bought = fte * p.get("purchased_services_per_fte", 3000.0) / price
-    overtime = min(max(0.0, point - bought), fte * 12.0)  # 12 h of overtime per FTE
-    public = min(point, bought) * price + overtime * 1.5 * labour / TYW
+    purchased = p.get("purchased_services_per_fte", 3000.0)
+    public = hand_public(point, fte, q, labour / TYW, price, purchased)
     assert got["point_public_eur"] == pytest.approx(public, rel=REL)
     assert got["point_public_per_fte"] == pytest.approx(public / fte, rel=REL)
     assert got["absence_cost_eur"] == pytest.approx(sick * fte * SICK_DAY_EUR, rel=REL)

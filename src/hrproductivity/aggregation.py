@@ -37,6 +37,8 @@ __all__ = [
     "icc1",
     "icc1_mixed",
     "icc2",
+    "mean_ci",
+    "mean_difference_ci",
     "null_variance",
     "rwg",
     "rwg_j",
@@ -193,9 +195,11 @@ def icc1(
     alpha : float, default 0.05
         The confidence interval is at level 1 - alpha.
     group_size : {"adjusted", "mean"}, default "adjusted"
-        The group size :math:`k` in the formula: ``"adjusted"`` (for unequal
-        groups, as Bliese 2000 recommends) or ``"mean"``, :math:`N/J`, which is
-        what R's ``multilevel::ICC1`` uses. They agree when groups are equal.
+        The group size :math:`k` in the formula: ``"adjusted"``, the
+        :math:`n_0` of the unbalanced one-way ANOVA (Searle 1971; Lessells &
+        Boag 1987; what R's ``ICC::ICCest`` uses), or ``"mean"``, :math:`N/J`,
+        which is what R's ``multilevel::ICC1`` uses. They agree when groups are
+        equal; with unequal groups :math:`n_0 < N/J`.
 
     Returns
     -------
@@ -223,6 +227,13 @@ def icc1(
         ICC(1) = \\frac{MSB - MSW}{MSB + (k - 1)\\,MSW},\\qquad
         k = \\frac{N - \\sum_j n_j^2 / N}{J - 1}.
 
+    This :math:`k` (``group_size="adjusted"``) is the coefficient of the
+    between-group variance in the expected between-group mean square,
+    :math:`E(MSB) = \\sigma^2_w + k\\,\\sigma^2_b`, of the one-way random-effects
+    ANOVA with unequal groups (Searle 1971), so the estimate is the ANOVA
+    estimator of :math:`\\sigma^2_b / (\\sigma^2_b + \\sigma^2_w)`; Lessells &
+    Boag (1987) give it for repeatabilities and R's ``ICC::ICCest`` uses it.
+
     ICC(1) can be negative when groups differ less than chance would make
     them. The confidence interval is the F-based interval of Shrout & Fleiss
     (1979) for ICC(1,1) with :math:`k` in place of the common group size:
@@ -236,7 +247,13 @@ def icc1(
     Bliese, P. D. (2000). Within-group agreement, non-independence, and
     reliability: implications for data aggregation and analysis. In K. J.
     Klein & S. W. J. Kozlowski (Eds.), *Multilevel theory, research, and
-    methods in organizations* (pp. 349-381). Jossey-Bass.
+    methods in organizations* (pp. 349-381). Jossey-Bass. (ICC(1) for
+    aggregation; its R package ``multilevel`` uses the mean group size.)
+
+    Lessells, C. M., & Boag, P. T. (1987). Unrepeatable repeatabilities: a
+    common mistake. *The Auk*, 104(1), 116-121.
+
+    Searle, S. R. (1971). *Linear models*. Wiley.
 
     Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: uses in
     assessing rater reliability. *Psychological Bulletin*, 86(2), 420-428.
@@ -250,7 +267,9 @@ def icc1(
        estimate     f    k
     0     0.897  27.0  3.0
 
-    In R: ``multilevel::ICC1(aov(FE ~ as.factor(unit), data = d))``.
+    In R: ``ICC::ICCest(unit, FE, data = d)`` (adjusted group size), or
+    ``multilevel::ICC1(aov(FE ~ as.factor(unit), data = d))`` for
+    ``group_size="mean"``; equal groups here, so all three agree.
     """
     return _icc(data, value, by, alpha, group_size, "icc1")
 
@@ -587,6 +606,9 @@ def rwg(
     return out
 
 
+_MISSING_ITEMS = ("available", "listwise")
+
+
 def rwg_j(
     data: pd.DataFrame,
     *,
@@ -596,6 +618,7 @@ def rwg_j(
     scale_max: int,
     null: str | float = "uniform",
     truncate: bool = True,
+    missing: str = "available",
 ) -> pd.DataFrame:
     """Within-group agreement on a multi-item scale, rwg(j) (James, Demaree & Wolf 1984).
 
@@ -615,21 +638,29 @@ def rwg_j(
         Set out-of-range values to 0: when the mean item variance reaches the
         null variance the formula leaves [0, 1] (it turns negative or jumps
         above 1), which means no agreement.
+    missing : {"available", "listwise"}, default "available"
+        How missing item answers are handled. ``"available"``: each item's
+        variance uses the answers to that item (R ``multilevel::rwg.j`` from
+        version 2.8, its default ``listwise = FALSE``). ``"listwise"``:
+        respondents with any item missing are left out (``multilevel`` up to
+        2.7.1, and ``listwise = TRUE`` in 2.8, which calls it not recommended
+        and keeps it for backward compatibility).
 
     Returns
     -------
     DataFrame
         One row per group: the ``by`` columns, ``n`` (respondents who answered
-        every item), ``n_items`` (J), ``mean_variance`` (:math:`\\bar s^2`, the
-        mean of the item variances), ``null_variance``, ``rwg_j``; NaN for
-        groups with fewer than two complete answers.
+        at least one item; with ``missing="listwise"``, every item),
+        ``n_items`` (J), ``mean_variance`` (:math:`\\bar s^2`, the mean of the
+        item variances), ``null_variance``, ``rwg_j``; NaN for groups where an
+        item has fewer than two answers.
 
     Raises
     ------
     DataValidationError
         A column is missing or not numeric.
     UnknownNameError, HRProductivityError
-        See :func:`null_variance`.
+        See :func:`null_variance`; also an unknown ``missing``.
 
     Notes
     -----
@@ -638,9 +669,14 @@ def rwg_j(
         r_{wg(J)} = \\frac{J\\,(1 - \\bar s^2/\\sigma^2_E)}
                          {J\\,(1 - \\bar s^2/\\sigma^2_E) + \\bar s^2/\\sigma^2_E}
 
-    Respondents with any item missing are left out (listwise, as R's
-    ``multilevel::rwg.j`` does). With ``truncate`` (the default), groups with
-    :math:`\\bar s^2 \\ge \\sigma^2_E` get 0 (LeBreton & Senter 2008).
+    :math:`\\bar s^2` is the mean of the J item variances (ddof 1). By default
+    each item's variance uses the group's answers to that item, as R's
+    ``multilevel::rwg.j`` does from version 2.8 (``var(..., na.rm = TRUE)`` per
+    item, no listwise deletion); ``missing="listwise"`` gives the results of
+    ``multilevel`` 2.7.1 and earlier. R's ``gsize`` counts every row of the
+    group, ``n`` here only respondents who answered an item. With
+    ``truncate`` (the default), groups with :math:`\\bar s^2 \\ge \\sigma^2_E`
+    get 0 (LeBreton & Senter 2008).
 
     References
     ----------
@@ -656,22 +692,26 @@ def rwg_j(
     ...             scale_max=5)["rwg_j"].iloc[0])
     0.9
 
-    In R: ``multilevel::rwg.j(d[, c("i1", "i2", "i3")], d$unit, ranvar = 2)``.
+    In R: ``multilevel::rwg.j(d[, c("i1", "i2", "i3")], d$unit, ranvar = 2)``
+    (multilevel ≥ 2.8; add ``listwise = TRUE`` for ``missing="listwise"``).
     """
     keys = _as_list(by)
     item_list = _as_list(items)
     if not item_list:
         raise ArgumentError("items must name at least one item column")
+    if missing not in _MISSING_ITEMS:
+        raise UnknownNameError("missing", missing, list(_MISSING_ITEMS))
     _require(data, keys + item_list, "data")
     sigma2 = null_variance(scale_min=scale_min, scale_max=scale_max, null=null)
     frame = data[keys].copy()
     for col in item_list:
         frame[col] = _numeric(data, col, "data")
-    frame = frame.dropna(subset=item_list)
+    frame = frame.dropna(subset=item_list, how="any" if missing == "listwise" else "all")
     grouped = frame.groupby(keys, dropna=False, sort=True)
     out = grouped.size().rename("n").reset_index()
     out["n_items"] = len(item_list)
-    out["mean_variance"] = grouped[item_list].var().mean(axis=1).to_numpy()
+    # per item over its own answers; an item with < 2 answers makes the group NaN
+    out["mean_variance"] = grouped[item_list].var().mean(axis=1, skipna=False).to_numpy()
     out["null_variance"] = sigma2
     j = float(len(item_list))
     ratio = out["mean_variance"] / sigma2
@@ -679,6 +719,177 @@ def rwg_j(
     out["rwg_j"] = value.where(ratio < 1, 0.0).where(ratio.notna()) if truncate else value
     out["n"] = out["n"].astype("int64")
     return out
+
+
+# --------------------------------------------------------------------------- intervals
+
+
+def _check_alpha(alpha: float) -> None:
+    if not isinstance(alpha, int | float) or not 0 < alpha < 1:
+        raise ArgumentError(f"alpha must lie in (0, 1), such as 0.05; got {alpha!r}")
+
+
+def _interval_result(low: np.ndarray, high: np.ndarray, scalar: bool) -> tuple[Any, Any]:
+    if scalar:
+        return float(low), float(high)
+    return low, high
+
+
+def mean_ci(
+    mean: float | np.ndarray | pd.Series,
+    se: float | np.ndarray | pd.Series,
+    n: float | np.ndarray | pd.Series,
+    *,
+    alpha: float = 0.05,
+    population: float | np.ndarray | pd.Series | None = None,
+) -> tuple[Any, Any]:
+    """The confidence interval of a unit mean: mean ± t(n − 1) · se.
+
+    The one interval every report and teaching notebook prints for the mean of
+    a unit, an organisation or any other group of respondents.
+
+    Parameters
+    ----------
+    mean : float or array-like
+        The group means.
+    se : float or array-like
+        Their standard errors, SD / √n (SD with ddof 1).
+    n : float or array-like
+        The numbers of answers the means and SDs are computed from.
+    alpha : float, keyword-only, default 0.05
+        The interval is at level 1 − alpha.
+    population : float or array-like, optional, keyword-only
+        The size N of a finite population the interval is about (the people
+        invited, say). Given, the standard error is multiplied by the
+        finite-population correction √(1 − n/N). Default None: the interval is
+        about the process that produces the answers (see Notes), without the
+        correction; this is what the reports use.
+
+    Returns
+    -------
+    tuple
+        ``(low, high)``: floats for scalar input, arrays otherwise. NaN where
+        the mean or se is missing or n < 2.
+
+    Raises
+    ------
+    ArgumentError
+        ``alpha`` outside (0, 1), or a ``population`` smaller than ``n``.
+
+    Notes
+    -----
+    .. math:: \\bar y \\pm t_{1-\\alpha/2}(n - 1)\\; se, \\qquad se = s/\\sqrt n
+
+    and with ``population`` :math:`se\\sqrt{1 - n/N}` (Cochran 1977, §2.5).
+    The normal quantile 1.96 in place of :math:`t(n-1)` covers 91.8 % instead
+    of 95 % at n = 10 for normal data. Which population the interval is about,
+    and why the reports leave the correction out, is set out in the method
+    note docs/intervals.md.
+
+    References
+    ----------
+    Cochran, W. G. (1977). *Sampling techniques* (3rd ed.). Wiley.
+
+    Examples
+    --------
+    Mean 0.5, SD 0.1, n = 4: se = 0.05 and t(3, 0.975) = 3.1824, so the
+    half-width is 0.1591:
+
+    >>> low, high = mean_ci(0.5, 0.05, 4)
+    >>> round(low, 4), round(high, 4)
+    (0.3409, 0.6591)
+
+    In R: ``t.test(x)$conf.int``.
+    """
+    from scipy import stats
+
+    _check_alpha(alpha)
+    scalar = all(np.ndim(x) == 0 for x in (mean, se, n, 0 if population is None else population))
+    m = np.asarray(mean, dtype="float64")
+    s = np.asarray(se, dtype="float64")
+    k = np.asarray(n, dtype="float64")
+    if population is not None:
+        big_n = np.asarray(population, dtype="float64")
+        if np.any(big_n < k):
+            raise ArgumentError("population must be at least n, the number of answers")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            s = s * np.sqrt(1.0 - k / big_n)
+    df = np.where(k >= 2, k - 1.0, np.nan)
+    half = stats.t.ppf(1 - alpha / 2, df) * s
+    return _interval_result(m - half, m + half, scalar)
+
+
+def mean_difference_ci(
+    difference: float | np.ndarray | pd.Series,
+    se: tuple[Any, Any],
+    n: tuple[Any, Any],
+    *,
+    alpha: float = 0.05,
+) -> tuple[Any, Any]:
+    """The confidence interval of a difference of two independent group means (Welch).
+
+    Parameters
+    ----------
+    difference : float or array-like
+        :math:`\\bar y_1 - \\bar y_0`.
+    se : tuple of two floats or array-likes
+        The standard errors of the two means, :math:`(se_1, se_0)`.
+    n : tuple of two floats or array-likes
+        The numbers of answers behind them, :math:`(n_1, n_0)`.
+    alpha : float, keyword-only, default 0.05
+
+    Returns
+    -------
+    tuple
+        ``(low, high)``: floats for scalar input, arrays otherwise; NaN where a
+        value is missing or a group has fewer than 2 answers.
+
+    Raises
+    ------
+    ArgumentError
+        ``alpha`` outside (0, 1).
+
+    Notes
+    -----
+    .. math::
+
+        d \\pm t_{1-\\alpha/2}(\\nu)\\, \\sqrt{se_1^2 + se_0^2},\\qquad
+        \\nu = \\frac{(se_1^2 + se_0^2)^2}{se_1^4/(n_1 - 1) + se_0^4/(n_0 - 1)}
+
+    (Welch 1947; Satterthwaite 1946). The two groups are treated as
+    independent samples, as for two survey waves; docs/intervals.md.
+
+    References
+    ----------
+    Welch, B. L. (1947). The generalization of "Student's" problem when
+    several different population variances are involved. *Biometrika*, 34,
+    28-35.
+
+    Examples
+    --------
+    Two waves of 10 answers, se 0.03 each: se(d) = 0.042426, ν = 18,
+    t(18, 0.975) = 2.1009:
+
+    >>> low, high = mean_difference_ci(0.05, (0.03, 0.03), (10, 10))
+    >>> round(low, 4), round(high, 4)
+    (-0.0391, 0.1391)
+
+    In R: ``t.test(x1, x0)$conf.int`` (Welch is R's default).
+    """
+    from scipy import stats
+
+    _check_alpha(alpha)
+    se1, se0 = (np.asarray(x, dtype="float64") for x in se)
+    n1, n0 = (np.asarray(x, dtype="float64") for x in n)
+    d = np.asarray(difference, dtype="float64")
+    scalar = all(np.ndim(x) == 0 for x in (difference, *se, *n))
+    v1, v0 = se1**2, se0**2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df = (v1 + v0) ** 2 / (v1**2 / (n1 - 1.0) + v0**2 / (n0 - 1.0))
+    df = np.where((n1 >= 2) & (n0 >= 2), df, np.nan)
+    half = stats.t.ppf(1 - alpha / 2, df) * np.sqrt(v1 + v0)
+    half = np.where((v1 + v0 == 0) & (n1 >= 2) & (n0 >= 2), 0.0, half)  # no spread at all
+    return _interval_result(d - half, d + half, scalar)
 
 
 # --------------------------------------------------------------------------- unit tables

@@ -592,9 +592,10 @@ def turnover_cost(
 
     with *R* the recruiting cost, *b* the months and share lost before
     leaving, *v* the vacancy months and *o* the orientation months and share.
-    Lost capacity is valued at its labour cost (the "wage" valuation of
-    DOMAIN.md §4); in cash, a vacancy saves the salary but loses the output or
-    must be covered with overtime or substitutes. With the defaults
+    Lost capacity is valued at its labour cost: lost months of a post are paid
+    time, priced at the monthly labour cost of the post (docs/valuation.md); in
+    cash, a vacancy saves the salary but loses the output or must be covered
+    with overtime or substitutes. With the defaults
     m = 40 000 × 1.2 / 12 = 4 000 €, months lost 2 × 0.25 + 1 + 6 × 0.5 = 4.5,
     C = 3 000 + 4.5 × 4 000 = 21 000 € (52.5 % of the salary).
     :func:`capacity_lost` gives the same months as hours and FTE.

@@ -11,7 +11,8 @@ supervisors: revenue and EBITDA at another QWL or structural time share, a
 scenario grid, and what one QWL point is worth. The last depends on how freed
 working time is valued, so the valuation is always named: ``"market"``
 (sold at K), ``"public"`` (replaces what is bought; the library's own model) or
-``"wage"`` (at the labour cost of an hour); see :meth:`HCPF.value_of_qwl_point`.
+``"wage"`` (what hiring the freed effective hours would cost); see
+:meth:`HCPF.value_of_qwl_point` and docs/valuation.md.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ Sector = Literal["market", "public"]
 _VALUATIONS = ("market", "public", "wage")
 _SECTORS = ("market", "public")
 
-#: Above this QWL the index no longer raises productivity (Kesti; DOMAIN.md §3).
+#: Above this QWL the index no longer raises productivity (Kesti's published description).
 #: The HCPF equation itself is linear, so values above it are flagged with a
 #: :class:`~hrproductivity.errors.ModelWarning`.
 QWL_PRODUCTIVITY_CEILING = 0.85
@@ -189,15 +190,16 @@ class HCPF:
     sector : {"market", "public"}, default "market"
         Chooses the default valuation of :meth:`value_of_qwl_point`.
     purchased_services_eur, purchased_service_hour_price : float, optional
-        Purchased services ("ostopalvelut") a year, € and € per hour bought;
-        for the public valuation.
+        Purchased services ("ostopalvelut") a year, € and € per hour of service
+        delivered; for the public valuation.
     overtime_hours, overtime_hour_price : float, optional
         Overtime hours a year and their price; the price defaults to
         (1 + OVERTIME_PREMIUM) × :attr:`hourly_labour_cost` (an assumption).
     substitute_hours, substitute_hour_price : float, optional
-        Hours of directly hired substitutes a year and their price; the price
-        defaults to :attr:`hourly_labour_cost` (an assumption). Substitutes
-        bought from an agency are purchased services.
+        Hours of substitutes working in the unit a year and their price per
+        hour; the price defaults to :attr:`hourly_labour_cost` (an assumption).
+        Agency staff working in the unit are substitutes here (pass their hours
+        and hourly price), not purchased services.
 
     Raises
     ------
@@ -230,29 +232,40 @@ class HCPF:
     - market: ΔH · K · (1 − v), the extra revenue net of its variable costs,
       which is exactly the change in EBITDA (the published model, when the
       extra output can be sold);
-    - wage: ΔH · c, with c = staff costs / (HR · TYW) the labour cost of a
-      theoretical hour (or a given ``hourly_cost``): what the freed capacity
-      would cost to hire; per FTE this is 0.01 · (1 − AW) · staff costs per FTE;
+    - wage: ΔH · c / ((1 − AW) · QWL), with c = staff costs / (HR · TYW) the
+      labour cost of a paid (theoretical) hour, or a given ``hourly_cost``:
+      what hiring the freed capacity would cost. A hire paid for one hour
+      delivers (1 − AW) · QWL effective hours, so an effective hour costs
+      c / ((1 − AW) · QWL); per FTE the value is 0.01 / QWL · staff costs per
+      FTE;
     - public (the library's own model, not Kesti's public-sector equation,
-      which is not published): the freed hours replace purchased services,
-      overtime and substitutes hour for hour, the dearest first, each at its
-      unit price and only up to the hours actually bought; hours beyond that
-      are capacity without a cash value (``unvalued_hours``).
+      which is not published): the freed effective hours replace what is
+      bought, the dearest effective hour first, each at its unit price and
+      only up to what is actually bought. An hour of overtime or of a
+      substitute is an hour at work in the unit and delivers QWL effective
+      hours, so one freed effective hour replaces 1 / QWL of them; purchased
+      services count as hours of service delivered and are replaced one for
+      one. Hours beyond what is bought are capacity without a cash value
+      (``unvalued_hours``).
+
+    The reasoning behind both unit conversions is in docs/valuation.md.
 
     The published "one QWL point ≈ 500 € per employee a year" and the 2016
-    example differ by about four because they value the freed hours
-    differently. In the 2016 example (400 FTE, 2 000 h, AW 0.15, QWL 0.60,
-    revenue 100 M€, variable costs 50 %, staff costs 25 M€) ΔH = 6 800 h; the
-    market valuation gives 6 800 · 245.10 · 0.5 = 833 333 € = 2 083 € per FTE,
-    the wage valuation 6 800 · 31.25 = 212 500 € = 531 € per FTE. Their ratio
-    is (Revenue − variable costs) / (staff costs · effective share) =
-    50 / (25 · 0.51) = 3.9. The source of the 500 € does not say how it was
-    derived. It is of the size of the wage valuation, which per FTE is
-    0.01 × (1 − AW) × staff costs per FTE (for instance, with 80 % of time at
-    work and 60 000 € staff costs per FTE, illustrative figures, 480 €), whereas
-    the market valuation grows with the margin of revenue over variable and
-    staff costs. The public valuation lies between 0 and ΔH × the dearest
-    price, depending on what is bought. Report which valuation a figure uses.
+    example differ because they value the freed hours differently. The 2016
+    example is in US dollars (400 FTE, 2 000 h, AW 0.15, QWL 0.60, revenue
+    $100 M, variable costs 50 %, staff costs $25 M); the figures here are in its
+    dollars. ΔH = 6 800 h; the market valuation gives 6 800 · 245.10 · 0.5 =
+    833 333 = 2 083 per FTE, the wage valuation 6 800 · 31.25 / 0.51 =
+    416 667 = 1 042 per FTE. Their ratio is (Revenue − variable costs) / staff
+    costs = 50 / 25 = 2. The source of the 500 € does not say how it was
+    derived. It is of the size of 0.01 × (1 − AW) × staff costs per FTE (480 €
+    with 80 % of time at work and 60 000 € staff costs per FTE, illustrative
+    figures): the freed effective hours priced as if they were paid hours,
+    which undervalues them by the factor (1 − AW) · QWL (docs/valuation.md).
+    The market valuation grows with the margin of revenue over variable costs.
+    The public valuation lies between 0 and ΔH × the dearest price per
+    effective hour, depending on what is bought. Report which valuation a
+    figure uses.
 
     The equation is linear in QWL; the published description of the index
     says that above 0.85 it no longer raises productivity, so QWL values above
@@ -264,13 +277,14 @@ class HCPF:
     strategic management. *Technology and Investment* 6, 12–21.
     doi:10.4236/ti.2015.61002.
     Kesti, M. (2013). GSTF Journal on Business Review 3(1), 22–32.
-    Kesti, M. (2016, March). Blog, markokesti.wordpress.com (the 400-FTE example).
+    Kesti, M. (2016, March). Blog, markokesti.wordpress.com (the 400-FTE
+    example, in US dollars).
     juristiliitto.fi: one QWL percentage point ≈ 500 € per employee a year.
 
     Examples
     --------
-    The published 2016 example (other fixed costs are not given there; 15 M€
-    is made up for the example). No R equivalent: this is arithmetic.
+    The published 2016 example, in US dollars (other fixed costs are not given
+    there; 15 M is made up for the example). No R equivalent: this is arithmetic.
 
     >>> from hrproductivity.hcpf import HCPF
     >>> h = HCPF(fte=400, theoretical_hours=2000, aw=0.15, qwl=0.60, revenue=100e6,
@@ -282,7 +296,7 @@ class HCPF:
     >>> round(h.ebitda_at(0.61) - h.ebitda_at(0.60))
     833333
     >>> round(h.value_of_qwl_point("wage").value_per_fte, 2)
-    531.25
+    1041.67
     """
 
     fte: float
@@ -704,8 +718,10 @@ class HCPF:
         valuation : {"market", "public", "wage"}, optional
             Default: "market" for ``sector="market"``, "public" for ``sector="public"``.
         hourly_cost : float, optional, keyword-only
-            Labour cost of an hour for the wage valuation; default
-            :attr:`hourly_labour_cost` = staff costs / (HR × TYW).
+            Labour cost of a paid hour of a hire, for the wage valuation;
+            default :attr:`hourly_labour_cost` = staff costs / (HR × TYW). It is
+            divided by the effective share (1 − AW) × QWL to price an
+            effective hour.
 
         Returns
         -------
@@ -731,10 +747,14 @@ class HCPF:
         ΔH = HR × TYW × (1 − AW) × 0.01 freed effective hours, valued
 
         - market: ΔH × K × (1 − v) = ΔEBITDA;
-        - wage: ΔH × hourly_cost;
-        - public: Σ_i min(remaining ΔH, H_i) × p_i over what is bought
-          (purchased services H = € / price, overtime, substitutes), dearest
-          first; the library's own model.
+        - wage: ΔH × hourly_cost / ((1 − AW) × QWL);
+        - public: Σ_i min(remaining ΔH, e_i H_i) × p_i / e_i over what is
+          bought (purchased services H = € / price with e = 1; overtime and
+          substitutes with e = QWL, the effective share of an hour at work),
+          dearest effective hour first; the library's own model.
+
+        Both convert units so that freed *effective* hours are priced per
+        effective hour; docs/valuation.md gives the reasoning.
 
         See the class Notes for how these relate to the published ≈ 500 € per
         employee.
@@ -841,9 +861,12 @@ class HCPF:
             else:
                 price = _check_number("hourly_cost", hourly_cost, what="€ an hour")
                 source = "given hourly_cost"
-            valued, value = gained, gained * price
+            per_effective = price / self.effective_share
+            valued, value = gained, gained * per_effective
             notes = (
-                f"freed hours valued at the labour cost of an hour, {price:.2f} €/h ({source})",
+                f"freed effective hours valued at what hiring them costs: "
+                f"{price:.2f} € per paid hour ({source}) / effective share "
+                f"{self.effective_share:.3f} = {per_effective:.2f} € per effective hour",
             )
         else:
             valued, value, notes = self._public_value(gained)
@@ -865,7 +888,8 @@ class HCPF:
                 "the public valuation values freed hours only; for a fall of QWL "
                 "(target_qwl below qwl) use valuation='wage' or 'market'"
             )
-        bought: list[tuple[str, float, float]] = []
+        # (what, hours bought, price per hour bought, effective hours per hour bought)
+        bought: list[tuple[str, float, float, float]] = []
         if self.purchased_services_eur is not None:
             if self.purchased_service_hour_price is None:
                 raise ArgumentError(
@@ -873,7 +897,7 @@ class HCPF:
                     "value purchased_services_eur in the public valuation"
                 )
             price = self.purchased_service_hour_price
-            bought.append(("purchased services", self.purchased_services_eur / price, price))
+            bought.append(("purchased services", self.purchased_services_eur / price, price, 1.0))
         if self.overtime_hours is not None:
             overtime_price = self.overtime_hour_price
             if overtime_price is None:
@@ -881,7 +905,7 @@ class HCPF:
                 what = f"overtime (assumed price {1.0 + OVERTIME_PREMIUM:g} × labour cost)"
             else:
                 what = "overtime"
-            bought.append((what, self.overtime_hours, overtime_price))
+            bought.append((what, self.overtime_hours, overtime_price, self.qwl))
         if self.substitute_hours is not None:
             substitute_price = self.substitute_hour_price
             if substitute_price is None:
@@ -889,7 +913,7 @@ class HCPF:
                 what = "substitutes (assumed price = labour cost of an hour)"
             else:
                 what = "substitutes"
-            bought.append((what, self.substitute_hours, substitute_price))
+            bought.append((what, self.substitute_hours, substitute_price, self.qwl))
         if not bought:
             raise ArgumentError(
                 "the public valuation needs what is bought: purchased_services_eur (with "
@@ -898,13 +922,18 @@ class HCPF:
         remaining, value = gained, 0.0
         notes = [
             "library's own model, not Kesti's public-sector equation: freed effective hours "
-            "replace bought hours one for one, dearest first, up to the hours bought"
+            "replace what is bought, dearest effective hour first, up to what is bought; "
+            f"an hour of overtime or substitute work delivers QWL = {self.qwl:.2f} effective "
+            "hours, a purchased service hour one"
         ]
-        for what, hours, price in sorted(bought, key=lambda b: -b[2]):
-            used = min(remaining, hours)
+        for what, hours, price, share in sorted(bought, key=lambda b: -b[2] / b[3]):
+            used = min(remaining, hours * share)
             remaining -= used
-            value += used * price
-            notes.append(f"{what}: {used:.0f} of {hours:.0f} h at {price:.2f} €/h")
+            value += used * price / share
+            notes.append(
+                f"{what}: {used / share:.0f} of {hours:.0f} h replaced "
+                f"({used:.0f} effective h) at {price:.2f} €/h"
+            )
         if remaining > 0:
             notes.append(f"{remaining:.0f} h exceed what is bought and have no cash value")
         return gained - remaining, value, tuple(notes)

@@ -425,19 +425,28 @@ def mcdonald_omega(
     the share of the sum score's model-implied variance due to the common
     factor (with :math:`\\phi = 1`: :math:`(\\sum\\lambda)^2 / ((\\sum\\lambda)^2 +
     \\sum\\psi)`). The value does not depend on how the factor is scaled.
+    The denominator is the *model-implied* variance of the sum score: in R
+    ``semTools::compRelSEM(fit, obs.var = FALSE)``. compRelSEM's default,
+    ``obs.var = TRUE``, divides by the *observed* sum-score variance instead,
+    which differs whenever the one-factor model does not reproduce the item
+    covariances exactly (it does with three items, where the model is
+    saturated); on five items the two can differ in the second decimal.
     ``psych::omega`` fits by minres on the correlation matrix, so its
     "Omega Total" is the omega of standardized items and can differ slightly.
 
     References
     ----------
     McDonald, R. P. (1999). *Test theory: A unified treatment*. Erlbaum.
+    semTools ``compRelSEM`` help page (argument ``obs.var``: "Setting FALSE
+    triggers using model-implied variances in the denominator").
     Raykov, T. (2001). Estimation of congeneric scale reliability using
     covariance structure analysis with nonlinear constraints. *British Journal
     of Mathematical and Statistical Psychology*, 54, 315-323.
 
     Examples
     --------
-    R: ``semTools::compRelSEM(lavaan::cfa("f =~ x4 + x5 + x6", data = HolzingerSwineford1939))``
+    R: ``semTools::compRelSEM(lavaan::cfa("f =~ x4 + x5 + x6", data = HolzingerSwineford1939),
+    obs.var = FALSE)`` (the same here with either ``obs.var``: three items).
 
     >>> from semopy.examples import holzinger39
     >>> from hrproductivity.reliability import mcdonald_omega
@@ -709,7 +718,7 @@ def reliability_by(
     Examples
     --------
     R: ``by(responses, responses$org, function(d) psych::alpha(d[, fe_items]))``
-    and ``psych::omega``/``semTools::compRelSEM`` likewise.
+    and ``psych::omega``/``semTools::compRelSEM(..., obs.var = FALSE)`` likewise.
 
     >>> from hrproductivity.synthetic import generate
     >>> from hrproductivity.reliability import reliability_by

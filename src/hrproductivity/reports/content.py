@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from hrproductivity import plots
+from hrproductivity.aggregation import mean_ci
 from hrproductivity.errors import ReportError, UnknownNameError
 from hrproductivity.instruments import Instrument, load_instrument
 from hrproductivity.locales import LANGUAGES, fmt_eur, fmt_int, fmt_number, fmt_pct, text
@@ -101,7 +102,6 @@ __all__ = [
 #: Codes of the interpretation bands, lowest first (keys ``band.meaning.<code>``).
 BAND_CODES = ("very_much", "much", "some", "excellent")
 _STATUSES = ("shown", "rank_only", "hidden")
-_Z95 = 1.959963984540054
 _STYLE = """<style>
 .hrp h1 {margin-bottom: 0.1em;} .hrp .hrp-sub {font-size: 1.15em; color: #444; margin: 0;}
 .hrp .hrp-meta {color: #666; font-size: 0.9em;}
@@ -768,8 +768,8 @@ def _summary(v: View) -> dict[str, Any]:
         return out
     out["n"] = int(row["n"])
     q = _num(row["qwl_index"])
-    se = _num(row["qwl_index_se"])
-    out |= {"qwl_index": q, "ci": (q - _Z95 * se, q + _Z95 * se) if not math.isnan(q) else None}
+    se, n_q = _num(row["qwl_index_se"]), _num(row["qwl_n"])
+    out |= {"qwl_index": q, "ci": mean_ci(q, se, n_q) if not math.isnan(q) else None}
     out["all_orgs"] = _num(total["qwl_index"]) if total is not None else math.nan
     out["org_qwl"] = _num(org["qwl_index"]) if org is not None else math.nan
     out["rank"] = None if pd.isna(row["rank"]) else int(row["rank"])
@@ -1188,14 +1188,16 @@ def trend_frame(v: View) -> pd.DataFrame:
             shown = row is not None and row["status"] == "shown"
             q = _num(row["qwl_index"]) if shown and row is not None else math.nan
             se = _num(row["qwl_index_se"]) if shown and row is not None else math.nan
+            n_q = _num(row["qwl_n"]) if shown and row is not None else math.nan
+            low, high = mean_ci(q, se, n_q)
             rows.append(
                 {
                     "series": labels[kind],
                     "kind": kind,
                     "wave": wave,
                     "value": q,
-                    "ci_low": q - _Z95 * se,
-                    "ci_high": q + _Z95 * se,
+                    "ci_low": low,
+                    "ci_high": high,
                     **{
                         f: _num(row[f"{f}_share_mean"]) if shown and row is not None else math.nan
                         for f in FACTORS

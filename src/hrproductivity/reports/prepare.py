@@ -71,7 +71,7 @@ import numpy as np
 import pandas as pd
 
 from hrproductivity._files import atomic_write
-from hrproductivity.aggregation import aggregate_hierarchy
+from hrproductivity.aggregation import aggregate_hierarchy, mean_difference_ci
 from hrproductivity.costs import (
     ABSENCE_COST_PER_DAY,
     DEFAULT_HOLIDAYS_SHARE,
@@ -100,8 +100,9 @@ __all__ = [
     "prepare_cache",
 ]
 
-#: Bumped whenever the tables change shape; part of :attr:`Preparer.input_hash`.
-CACHE_VERSION = 1
+#: Bumped whenever the tables change shape or meaning; part of :attr:`Preparer.input_hash`.
+#: 2: t intervals of changes (docs/intervals.md), wage valuation per effective hour.
+CACHE_VERSION = 2
 #: The parquet tables of a report cache, in the order they are written.
 TABLES = (
     "groups",
@@ -119,7 +120,6 @@ FACTORS = ("FE", "YI", "PL")
 VALUATIONS = ("public", "market", "wage")
 _OUTCOMES = ("uwes_total", "who5_pct")
 _LEVELS = ("org", "unit")
-_Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -338,7 +338,9 @@ def prepare_cache(
     The change of the QWL index between waves is the difference of the two
     waves' means, :math:`d = \\bar q_t - \\bar q_{t-1}`, with
     :math:`se(d) = \\sqrt{se_t^2 + se_{t-1}^2}` and the interval
-    :math:`d \\pm 1.96\\, se(d)`. The waves are treated as independent
+    :math:`d \\pm t(\\nu)\\, se(d)` with Welch's degrees of freedom
+    (:func:`~hrproductivity.aggregation.mean_difference_ci`; docs/intervals.md).
+    The waves are treated as independent
     samples; many people answer in both, and a positive correlation of their
     answers would make the true interval narrower, so this one is on the
     safe side.
@@ -564,7 +566,8 @@ def _change(groups: pd.DataFrame, waves: Sequence[str]) -> pd.DataFrame:
                 continue  # hidden in either wave: no change is shown
             diff = q1 - q0
             se = math.hypot(se1, se0)
-            low, high = diff - _Z95 * se, diff + _Z95 * se
+            n1, n0 = float(row.qwl_n), float(prev["qwl_n"])
+            low, high = mean_difference_ci(diff, (se1, se0), (n1, n0))
             rows.append([row.org, row.unit, row.level, wave, before, q1, q0, diff, se, low, high])
     out = pd.DataFrame(rows, columns=columns)
     for col in ("org", "unit", "level", "wave", "previous_wave"):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from hrproductivity.aggregation import mean_ci
 from hrproductivity.costs import _check_number, _check_share
 from hrproductivity.errors import ArgumentError, UnknownNameError
 from hrproductivity.hcpf import QWL_PRODUCTIVITY_CEILING
@@ -331,6 +332,9 @@ def mean_interval(
 ) -> tuple[float, float, float]:
     """The mean and its t-interval: mean ± t(n − 1) × SD / √n.
 
+    The reports print the same interval: both call
+    :func:`hrproductivity.aggregation.mean_ci` (docs/intervals.md).
+
     Parameters
     ----------
     values : sequence of float
@@ -350,15 +354,13 @@ def mean_interval(
     >>> round(m, 4), round(hi - m, 4)
     (0.5, 0.1299)
     """
-    from scipy import stats
-
     x = np.asarray(values, dtype="float64")
     if x.size < 2:
         raise ArgumentError("mean_interval needs two or more values")
     _check_number("level", level, low_open=True, high=1.0, high_open=True)
     mean = float(x.mean())
-    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
-    return mean, mean - half, mean + half
+    low, high = mean_ci(mean, x.std(ddof=1) / math.sqrt(x.size), x.size, alpha=1.0 - level)
+    return mean, low, high
 
 
 @dataclass(frozen=True)
@@ -482,7 +484,7 @@ def sampling_demo(
     -----
     Each survey draws new respondents from the same unit (:func:`simulate_respondents`),
     computes the index per respondent, the unit mean and its 95 % t-interval
-    (:func:`mean_interval`). The spread of the means is close to person_sd / √n, so
+    (:func:`mean_interval`, vectorised). The spread of the means is close to person_sd / √n, so
     five times as many respondents narrow it by √5 ≈ 2.24, and about 95 % of the
     intervals contain the true mean.
     """
@@ -499,7 +501,8 @@ def sampling_demo(
     for n in sorted({int(s) for s in sizes}):
         answers = simulate_respondents(n * surveys, rng=rng, means=means, sd=sd, corr=corr)
         q = answers["qwl_index"].to_numpy().reshape(surveys, n)
-        ci = np.array([mean_interval(row)[1:] for row in q])
+        low, high = mean_ci(q.mean(axis=1), q.std(axis=1, ddof=1) / math.sqrt(n), n)
+        ci = np.column_stack([low, high])
         all_means[n] = q.mean(axis=1)
         all_ci[n] = ci
     return SamplingDemo(true_mean, person_sd, all_means, all_ci)

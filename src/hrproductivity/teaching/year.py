@@ -506,6 +506,9 @@ class UnitYear:
             "wage": eur(self.wage.value_eur),
             "wage_fte": eur(self.wage.value_per_fte),
             "hourly": fmt_eur(self.hcpf.hourly_labour_cost, lang=lang, decimals=2),
+            "hourly_effective": fmt_eur(
+                self.hcpf.hourly_labour_cost / self.effective_share, lang=lang, decimals=2
+            ),
             "absence_cost": eur(self.absence_cost_eur),
         }
 
@@ -555,14 +558,15 @@ def unit_year(
     --------
     The published anchor with 15 sick days: AW = 0.10 + 26 × 7.5 / 1 850 = 0.2054, so
     the effective share is (1 − 0.2054) × 0.618 = 0.4911 and one point frees
-    20 × 1 850 × 0.7946 × 0.01 = 294 hours, worth 294 × 27.03 € = 7 946 € at the
-    labour cost of an hour:
+    20 × 1 850 × 0.7946 × 0.01 = 294 effective hours. Hiring them costs
+    294 / 0.4911 × 27.03 € = 16 181 € (a paid hour at 27.03 € holds 0.4911
+    effective hours; docs/valuation.md):
 
     >>> y = unit_year(0.75, 0.75, 0.75, sick_days_per_fte=15.0)
     >>> round(y.qwl, 4), round(y.aw, 4), round(y.effective_share, 4)
     (0.618, 0.2054, 0.4911)
     >>> round(y.public.effective_hours_gained), round(y.wage.value_eur)
-    (294, 7946)
+    (294, 16181)
     """
     shares = [
         _check_share(name, v) for name, v in zip(("fe", "yi", "pl"), (fe, yi, pl), strict=True)
