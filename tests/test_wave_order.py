@@ -217,6 +217,20 @@ def test_report_change_is_against_the_previous_wave_in_time(
     assert json.loads((cache / "meta.json").read_text(encoding="utf-8"))["waves"] == IN_TIME_ORDER
 
 
+def test_association_note_names_the_waves_in_time_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reports' association table says which waves it pooled, oldest first."""
+    monkeypatch.setattr(prepare_module, "_reliability", lambda data, instrument: pd.DataFrame())
+    ds = synthetic.generate(
+        n_orgs=2, waves=("syksy 2023", "kevät 2024"), respondents_per_wave=300, seed=3
+    )
+    cache = prepare_cache(ds, tmp_path / "cache", settings=PrepareSettings(drivers_boot=10))
+    associations = pd.read_parquet(cache / "associations.parquet")
+    assert not associations.empty
+    assert set(associations["waves"]) == {"syksy 2023, kevät 2024"}
+
+
 def test_trend_figure_draws_the_waves_in_the_table_order() -> None:
     table = pd.DataFrame(
         {"series": "K091", "wave": IN_TIME_ORDER, "value": [0.40, 0.45]},
