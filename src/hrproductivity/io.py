@@ -277,7 +277,8 @@ def time_order(labels: Iterable[object], declared: Sequence[str] | None = None) 
     >>> time_order(["kevät 2024", "syksy 2023"], ["syksy 2023", "kevät 2024"])
     ['syksy 2023', 'kevät 2024']
     """
-    present = list(dict.fromkeys(str(w) for w in labels if not pd.isna(w)))
+    values = labels.dropna().unique() if isinstance(labels, pd.Series) else labels
+    present = list(dict.fromkeys(str(w) for w in values if not pd.isna(w)))
     if declared is not None:
         listed, found = set(declared), set(present)
         missing = sorted(w for w in found if w not in listed)
@@ -294,8 +295,8 @@ def _wave_order_problems(dataset: Dataset) -> list[Problem]:
     """The declared order lists every wave of the survey and unit list once; or, with none
     declared, the labels sort in time by themselves."""
     present = sorted(
-        set(dataset.responses["wave"].dropna().astype("str"))
-        | set(dataset.units["wave"].dropna().astype("str"))
+        set(dataset.responses["wave"].dropna().astype("str").unique())
+        | set(dataset.units["wave"].dropna().astype("str").unique())
     )
     if dataset.wave_order is None:
         why = _undeclared_order(present)
