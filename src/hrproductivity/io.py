@@ -19,9 +19,15 @@ A dataset is a folder with a ``dataset.yaml``::
       hr: henkilosto.csv
       finance: talous.csv
     wave_period: {"2022": "2022", "2023": "2023"}   # survey wave -> HR/finance period
+    waves: ["2022", "2023"]       # optional: the survey waves in time order, oldest first
     columns:                      # optional: export headers -> contract names
       survey: {Vastaajatunnus: respondent, Yksikkö: unit}
     ignore_columns: [Aikaleima]   # optional: export columns to leave out
+
+``waves`` is required when the wave labels do not sort in time by themselves
+(``"syksy 2023"``, ``"kevät 2024"``); without it the time order is derived only
+from years, ISO dates, months (``2023-10``) or quarters (``2023-Q4``,
+``2023Q4``), see :func:`time_order`.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -66,6 +72,7 @@ __all__ = [
     "read_processed",
     "read_survey",
     "read_units",
+    "time_order",
     "validate",
     "write_dataset",
 ]
@@ -110,6 +117,10 @@ class Dataset:
         SPSS value labels by column, when a ``.sav`` file was read.
     truth : mapping or None
         For synthetic data: the true parameters of the generating model.
+    wave_order : tuple of str or None
+        The survey waves in time order as declared (``waves:`` in
+        ``dataset.yaml``); ``None`` derives the order from the labels
+        (:func:`time_order`).
     """
 
     name: str
@@ -123,6 +134,7 @@ class Dataset:
     sources: Mapping[str, str] = field(default_factory=dict)
     value_labels: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)
     truth: Mapping[str, Any] | None = None
+    wave_order: tuple[str, ...] | None = None
 
     @property
     def instrument(self) -> Instrument:
@@ -131,8 +143,15 @@ class Dataset:
 
     @property
     def waves(self) -> list[str]:
-        """Survey waves in sorted order."""
-        return sorted(self.responses["wave"].unique().tolist())
+        """Survey waves in time order, oldest first; the last is the latest.
+
+        Raises
+        ------
+        DataValidationError
+            The order is neither declared (:attr:`wave_order`) nor derivable
+            from the labels (see :func:`time_order`).
+        """
+        return time_order(self.responses["wave"], self.wave_order)
 
     @property
     def orgs(self) -> list[str]:
@@ -161,6 +180,146 @@ class ValidationReport:
     def lines(self) -> list[str]:
         """One line per problem, as the CLI prints them."""
         return [str(p) for p in self.problems]
+
+
+# --------------------------------------------------------------------------- time order
+
+# Label forms whose time order is unambiguous. Each gives a tuple of integers that sorts in
+# time; labels of different forms are not compared (is "2023" before or after "2023-06"?).
+_TIME_FORMS = (
+    ("year", re.compile(r"(\d+)")),
+    ("date", re.compile(r"(\d{4})-(\d{2})-(\d{2})")),
+    ("month", re.compile(r"(\d{4})-(\d{2})")),
+    ("quarter", re.compile(r"(\d{4})-?[Qq]([1-4])")),
+)
+_WAVES_EXAMPLE = 'e.g. waves: ["syksy 2023", "kevät 2024"]'
+
+
+def _time_key(label: str) -> tuple[str, tuple[int, ...]] | None:
+    """The form of a label and its place in time, or ``None`` when it has no such form."""
+    for form, pattern in _TIME_FORMS:
+        match = pattern.fullmatch(label.strip())
+        if match is None:
+            continue
+        parts = tuple(int(g) for g in match.groups())
+        if form == "date":
+            try:
+                datetime(*parts)  # type: ignore[arg-type]  # (year, month, day)
+            except ValueError:
+                return None
+        if form == "month" and not 1 <= parts[1] <= 12:
+            return None
+        return form, parts
+    return None
+
+
+def _shown(labels: Sequence[str], limit: int = 10) -> str:
+    quoted = ", ".join(f"'{w}'" for w in labels[:limit])
+    return quoted + (f" … ({len(labels)} waves)" if len(labels) > limit else "")
+
+
+def _undeclared_order(labels: Sequence[str]) -> str | None:
+    """Why ``labels`` have no time order of their own, or ``None`` when they have one."""
+    keys = [_time_key(w) for w in labels]
+    forms = {k[0] for k in keys if k is not None}
+    places = [k[1] for k in keys if k is not None]
+    if None not in keys and len(forms) <= 1 and len(set(places)) == len(places):
+        return None
+    return (
+        f"the survey waves {_shown(sorted(labels))} do not sort in time by themselves (only "
+        "years, ISO dates 2023-10-01, months 2023-10 or quarters 2023-Q4 do, all labels in "
+        "one form); add the key 'waves' listing every wave in time order, oldest first, "
+        + _WAVES_EXAMPLE
+    )
+
+
+def _unlisted(missing: Sequence[str]) -> str:
+    return (
+        f"key 'waves' does not list the survey waves {_shown(missing)}; add each in its "
+        "place in time order, oldest first"
+    )
+
+
+def time_order(labels: Iterable[object], declared: Sequence[str] | None = None) -> list[str]:
+    """The distinct wave labels in time order, oldest first; never an alphabetical guess.
+
+    Parameters
+    ----------
+    labels : iterable
+        Wave (or period) labels, e.g. a ``wave`` column; missing values are left out.
+    declared : sequence of str, optional
+        The waves in time order as the data contract declares them (``waves:`` in
+        ``dataset.yaml``, :attr:`Dataset.wave_order`). Labels it lists but
+        ``labels`` lack are left out.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    DataValidationError
+        ``declared`` misses a label; or, without ``declared``, the labels are not all of
+        one form that sorts in time (below), or two labels name the same time.
+
+    Notes
+    -----
+    Without ``declared`` the order is derived only when it is unambiguous: every label
+    is a whole number (a year, or a wave number: 9 before 10), or every label is an ISO
+    date ``YYYY-MM-DD``, a month ``YYYY-MM``, or a quarter ``YYYY-Qn`` / ``YYYYQn``.
+    Any other text ("syksy 2023", "Q32011") needs the declared order, since a text sort
+    silently reorders waves (docs/models.md, "Time order").
+
+    Examples
+    --------
+    >>> time_order(["2023-Q4", "2024-Q1", "2023Q3"])
+    ['2023Q3', '2023-Q4', '2024-Q1']
+    >>> time_order(["kevät 2024", "syksy 2023"], ["syksy 2023", "kevät 2024"])
+    ['syksy 2023', 'kevät 2024']
+    """
+    values = labels.dropna().unique() if isinstance(labels, pd.Series) else labels
+    present = list(dict.fromkeys(str(w) for w in values if not pd.isna(w)))
+    if declared is not None:
+        listed, found = set(declared), set(present)
+        missing = sorted(w for w in found if w not in listed)
+        if missing:
+            raise DataValidationError([Problem("dataset.yaml", None, None, _unlisted(missing))])
+        return [w for w in dict.fromkeys(declared) if w in found]
+    why = _undeclared_order(present)
+    if why is not None:
+        raise DataValidationError([Problem("dataset.yaml", None, None, why)])
+    return sorted(present, key=lambda w: _time_key(w) or ("", ()))
+
+
+def _wave_order_problems(dataset: Dataset) -> list[Problem]:
+    """The declared order lists every wave of the survey and unit list once; or, with none
+    declared, the labels sort in time by themselves."""
+    present = sorted(
+        set(dataset.responses["wave"].dropna().astype("str").unique())
+        | set(dataset.units["wave"].dropna().astype("str").unique())
+    )
+    if dataset.wave_order is None:
+        why = _undeclared_order(present)
+        return [] if why is None else [Problem("dataset.yaml", None, None, why)]
+    declared = list(dataset.wave_order)
+    messages = [
+        f"key 'waves' names wave '{w}' {declared.count(w)} times; list each wave once"
+        for w in dict.fromkeys(declared)
+        if declared.count(w) > 1
+    ]
+    listed, found = set(declared), set(present)
+    missing = [w for w in present if w not in listed]
+    if missing:
+        messages.append(_unlisted(missing))
+    for w in dict.fromkeys(declared):
+        if w not in found:
+            near = difflib.get_close_matches(w, missing, n=1)
+            hint = f"did you mean '{near[0]}'? " if near else ""
+            messages.append(
+                f"key 'waves' names '{w}', a wave of neither the survey nor the unit list; "
+                f"{hint}correct it or remove it"
+            )
+    return [Problem("dataset.yaml", None, None, m) for m in messages]
 
 
 # --------------------------------------------------------------------------- reading
@@ -835,7 +994,7 @@ def _instruments(
 # --------------------------------------------------------------------------- datasets
 
 _DATASET_KEYS = {"name", "instrument", "instruments", "files", "wave_period", "columns"}
-_DATASET_KEYS |= {"ignore_columns", "sheet", "description"}
+_DATASET_KEYS |= {"ignore_columns", "sheet", "description", "waves"}
 _FILE_KEYS = {"survey": "responses", "units": "units", "hr": "hr", "finance": "finance"}
 
 
@@ -873,6 +1032,7 @@ def load_dataset(folder: str | Path) -> Dataset:
         problem = Problem("dataset.yaml", None, None, f"key 'instruments': {exc}{hint}")
         raise DataValidationError([problem]) from None
     wave_period = {str(k): str(v) for k, v in (config.get("wave_period") or {}).items()}
+    wave_order = tuple(map(str, config["waves"])) if config.get("waves") is not None else None
     mapping = config.get("columns") or {}
     flat = {k: v for k, v in mapping.items() if not isinstance(v, dict)}
     ignore_spec = config.get("ignore_columns") or []
@@ -909,6 +1069,7 @@ def load_dataset(folder: str | Path) -> Dataset:
         folder=folder,
         sources=_sources(folder, config, files),
         value_labels={k: v for r in reads.values() for k, v in r.value_labels.items()},
+        wave_order=wave_order,
     )
     problems += _cross_problems(dataset, {t: r.locate for t, r in reads.items()})
     if problems:
@@ -924,6 +1085,7 @@ def load_dataset(folder: str | Path) -> Dataset:
         folder=folder,
         sources=dataset.sources,
         value_labels=dataset.value_labels,
+        wave_order=wave_order,
     )
 
 
@@ -991,6 +1153,21 @@ def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any] | None
                 None,
                 "key 'wave_period' must pair each survey wave with its HR/finance period, "
                 f"{example}",
+            )
+        )
+    waves = config.get("waves")
+    if "waves" in config and (
+        not isinstance(waves, list)
+        or not waves
+        or not all(isinstance(w, str | int | date) and str(w).strip() for w in waves)
+    ):
+        problems.append(
+            Problem(
+                "dataset.yaml",
+                None,
+                None,
+                "key 'waves' must list the survey waves in time order, oldest first, "
+                + _WAVES_EXAMPLE,
             )
         )
     if "columns" in config and not _is_column_mapping(config["columns"]):
@@ -1246,7 +1423,7 @@ def _cross_problems(dataset: Dataset, locate: Mapping[str, Any]) -> list[Problem
             if (org, unit) not in listed:
                 file, r = locate[table](int(idx))
                 problems.append(Problem(file, r, "unit", not_listed(org, unit, "")))
-    return problems
+    return problems + _wave_order_problems(dataset)
 
 
 # --------------------------------------------------------------------------- writing
@@ -1291,6 +1468,11 @@ def write_dataset(dataset: Dataset, folder: str | Path) -> Path:
         },
         "wave_period": dict(dataset.wave_period),
     }
+    labels = dataset.responses["wave"].dropna().astype("str").unique().tolist()
+    if dataset.wave_order is not None and (
+        _undeclared_order(labels) is not None or dataset.waves != time_order(labels)
+    ):  # declared only where the labels do not already sort so
+        config["waves"] = dataset.waves
     text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
     atomic_write(folder / "dataset.yaml", lambda p: p.write_text(text, encoding="utf-8"))
     return folder
@@ -1340,6 +1522,7 @@ def process(folder: str | Path | Dataset, *, out: str | Path) -> Path:
         "inputs": dict(sorted(dataset.sources.items())),
         "instruments": [i.name for i in dataset.instruments],
         "wave_period": dict(dataset.wave_period),
+        "waves": dataset.waves,  # the time order, declared or derived
         "rows": rows,
         "versions": _versions(),
     }
@@ -1364,4 +1547,5 @@ def read_processed(folder: str | Path) -> Dataset:
         wave_period=manifest["wave_period"],
         folder=folder,
         sources=manifest["inputs"],
+        wave_order=tuple(manifest["waves"]) if "waves" in manifest else None,
     )

@@ -322,6 +322,8 @@ def trend(
     table : DataFrame
         Long: ``series`` (label), ``wave``, ``value`` (share, 0-1) and
         optionally ``ci_low`` and ``ci_high``. A missing value leaves a gap.
+        The waves are drawn in the order they first appear, which must be time
+        order (e.g. every wave of ``Dataset.waves`` in the first series).
     axis_label, wave_label : str
         Axis labels.
     lang : {"fi", "en"}
@@ -334,7 +336,7 @@ def trend(
     Axes
     """
     ax = _axes(ax, (7.5, 3.0))
-    waves = sorted(table["wave"].astype("str").unique())
+    waves = list(dict.fromkeys(table["wave"].astype("str")))  # the table's time order
     pos = {w: i for i, w in enumerate(waves)}
     top, bottom = 0.0, 100.0
     for i, (name, part) in enumerate(table.groupby("series", sort=False)):

@@ -189,9 +189,9 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import special, stats
 
-from hrproductivity.errors import ArgumentError
+from hrproductivity.errors import ArgumentError, DataValidationError
 from hrproductivity.instruments import Instrument, load_instrument
-from hrproductivity.io import Dataset
+from hrproductivity.io import Dataset, time_order
 
 __all__ = ["EXAMPLE_ORGS", "Effects", "example_dataset", "generate"]
 
@@ -772,7 +772,18 @@ def generate(
         instruments=instr,
         wave_period={w: w for w in wave_labels},
         truth=truth,
+        # Declared only where the labels do not sort in time by themselves, so that a copy
+        # with relabelled waves (dataclasses.replace) still derives its own order.
+        wave_order=None if _sorts_in_time(wave_labels) else wave_labels,
     )
+
+
+def _sorts_in_time(labels: Sequence[str]) -> bool:
+    """Whether ``labels``, in the given order, are what :func:`time_order` derives."""
+    try:
+        return time_order(labels) == list(labels)
+    except DataValidationError:
+        return False
 
 
 def example_dataset() -> Dataset:

@@ -821,7 +821,8 @@ def _associations(
     sick["sick_days_per_fte"] = sick["sick_days"] / sick["fte"].where(sick["fte"] > 0)
     joined = means.merge(sick, on=["org", "unit", "period"], how="inner")
     rows = []
-    waves = ", ".join(sorted(joined["wave"].astype("str").unique()))
+    joined_waves = set(joined["wave"].astype("str"))
+    waves = ", ".join(w for w in data.waves if w in joined_waves)  # in time order
     for var in variables:
         pair = joined[[var, "sick_days_per_fte"]].dropna()
         if len(pair) < 10:
