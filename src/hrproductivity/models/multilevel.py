@@ -68,6 +68,8 @@ __all__ = ["MultilevelResults", "multilevel"]
 RANDOM_ORGS_FROM = 50
 #: A variance component below this share of the total variance counts as at the boundary.
 BOUNDARY_SHARE = 1e-3
+#: Up to this many respondents the fit starts with Powell's method (see ``_fit``).
+POWELL_FIRST_UP_TO = 20_000
 #: Relative size (to the exposure's spread) below which a column counts as constant.
 _CONSTANT = 1e-10
 
@@ -97,7 +99,8 @@ class MultilevelResults(ModelResults):
     unit_means : str
         ``"latent"``, ``"observed"`` or ``"none"`` (``decompose=False``): the unit
         means actually used (``"observed"`` when the latent correction was asked for
-        but the exposure's unit means do not differ beyond chance).
+        but the exposure's unit means do not differ beyond chance; the between and
+        contextual rows are then missing, with unbounded intervals).
     random_slope : bool
         Whether the exposure's slope varies between units.
     """
@@ -378,16 +381,14 @@ def multilevel(
     re_formula = f"1 + {slope_cols[0]}" if random_slope else None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res, powell = _fit_with_fallback(frame, fe_formula, mode, reml, re_formula)
+        res, refitted = _fit_with_fallback(frame, fe_formula, mode, reml, re_formula)
         if random_slope:
             res0, _ = _fit_with_fallback(frame, fe_formula, mode, reml, None)
 
     variance = _variance_components(res, mode, group_cols, random_slope)
     notes += _report_warnings(caught, variance, mode)
-    if powell:
-        notes.append(
-            "The gradient optimisers met a singular matrix; refitted with Powell's method."
-        )
+    if refitted:
+        notes.append("The optimisers met a singular matrix; refitted with Nelder-Mead.")
     converged = bool(res.converged)
 
     terms = slope_cols + safe_controls
@@ -620,10 +621,11 @@ def _fit(
     """Fit the MixedLM; by default Powell's method, then BFGS from its optimum.
 
     statsmodels' default (BFGS from unit variances) stops short of the optimum on
-    about half of small simulated data sets (30-50 units; see
-    ``benchmarks/results/models_multilevel_coverage.md``); Powell's method from the
-    same start converges, and a BFGS step from its optimum makes the variances
-    precise (lme4's sleepstudy values to 4 decimals).
+    about half of small simulated data sets (30-50 units; ``docs/multilevel.md``);
+    Powell's method from the same start converges, and a BFGS step from its
+    optimum makes the variances precise (lme4's sleepstudy values to 4 decimals).
+    Above ``POWELL_FIRST_UP_TO`` respondents BFGS alone is tried first: there it
+    converges and is faster; Powell follows only when it does not.
     """
     import statsmodels.formula.api as smf
 
@@ -652,6 +654,17 @@ def _fit(
                 "fixed effects are collinear: simplify the model (one grouping level, "
                 "org_effects='fixed', fewer controls)."
             ) from None
+    if len(frame) > POWELL_FIRST_UP_TO:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                quick = model.fit(reml=reml, method="bfgs")
+            except np.linalg.LinAlgError:
+                quick = None
+        if quick is not None and quick.converged:
+            for w in caught:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            return quick
     first = model.fit(reml=reml, method=["powell", "bfgs"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
