@@ -745,7 +745,13 @@ def _report_warnings(caught: list[Any], variance: pd.DataFrame, mode: str) -> li
             stacklevel=3,
         )
         notes.append("Hessian not positive definite.")
-    if any("boundary" in m for m in messages) and tiny.empty:
+    slope = variance[variance["share"].isna() & (variance["variance"] < 0.01)]
+    if any("boundary" in m for m in messages) and tiny.empty and not slope.empty:
+        notes.append(
+            "statsmodels' boundary check fired: the random slope's variance is below "
+            "0.01; see the likelihood-ratio test of the slope."
+        )
+    elif any("boundary" in m for m in messages) and tiny.empty:
         # statsmodels flags variances below 0.01 in the outcome's units, which is
         # a false alarm for outcomes on a small scale (e.g. shares 0-1).
         notes.append(
