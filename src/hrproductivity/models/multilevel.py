@@ -228,9 +228,9 @@ def multilevel(
     a term constant within units ``J - K - p_2`` (``K`` organisations, or 1;
     ``p_2`` unit-level terms besides the organisation intercepts) and a term
     constant within organisations ``K - 1 - p_3``. The contextual effect, and the
-    within effect when its slope is random, take the unit-level df (as SAS's
-    containment rule and lmerTest's Satterthwaite df give for ``(Days | Subject)``
-    on sleepstudy: 17).
+    within effect when its slope is random, take the unit-level df: its variance
+    is driven by the units, and lmerTest's Satterthwaite df for ``(Days | Subject)``
+    on sleepstudy is the same 17 (nlme's rule ignores the random slope: 161).
 
     The likelihood-ratio test of the random slope compares the fits with and
     without it (same ``reml``); under the null the slope variance is on the
