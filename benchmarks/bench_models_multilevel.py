@@ -65,6 +65,8 @@ def run(scenarios: list[tuple[int, str]]) -> pd.DataFrame:
             res = multilevel(
                 data, outcome="wellbeing", exposure="qwl", groups=("org", "unit"),
                 org_effects=org_effects,  # type: ignore[arg-type]
+                # simulate() makes the outcome depend on the observed unit mean
+                unit_means="observed",
             )  # fmt: skip
         seconds = time.perf_counter() - start
         t = res.summary().set_index("term")
