@@ -2,7 +2,7 @@
 
 The figures a supervisor is taught to put on absence and turnover, each with
 its source, and the hour arithmetic behind them. Every function takes the HR
-table of the data contract (DESIGN.md §2: one row per unit per period) or plain
+table of the data contract (docs/data-contract.md: one row per unit per period) or plain
 numbers, returns a tidy frame that keeps the id columns (``org``, ``unit``,
 ``period``), and aggregates rates as ratios of sums when given ``by=``.
 
@@ -12,7 +12,8 @@ absence and training days are counted as lost *working* days; a register that
 counts calendar days must be converted first.
 
 Every default that is not a published figure is an assumption, named as such in
-its docstring: replace it with the organisation's own figure.
+its docstring: replace it with the organisation's own figure. Figures, sources
+and assumptions: docs/costs.md.
 """
 
 from __future__ import annotations
@@ -535,7 +536,7 @@ def turnover_cost(
     published figure: replace each with the organisation's own. What the
     sources say is only the shape: the cost is a large share of a year's
     salary, mostly lost capacity before and after the change, the rest
-    recruiting and orientation (DOMAIN.md §4).
+    recruiting and orientation (docs/costs.md, "Turnover").
 
     Parameters
     ----------

@@ -12,7 +12,8 @@ scenario grid, and what one QWL point is worth. The last depends on how freed
 working time is valued, so the valuation is always named: ``"market"``
 (sold at K), ``"public"`` (replaces what is bought; the library's own model) or
 ``"wage"`` (what hiring the freed effective hours would cost); see
-:meth:`HCPF.value_of_qwl_point` and docs/valuation.md.
+:meth:`HCPF.value_of_qwl_point` and docs/valuation.md. The equation, its
+parameters and the published example: docs/hcpf.md.
 """
 
 from __future__ import annotations
@@ -427,7 +428,7 @@ class HCPF:
         purchased_service_hour_price: float | None = None,
         overtime_hour_price: float | None = None,
     ) -> Self:
-        """Build from the dataset's HR and finance tables (DESIGN.md §2).
+        """Build from the dataset's HR and finance tables (docs/data-contract.md).
 
         Parameters
         ----------

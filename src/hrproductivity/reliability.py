@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -917,6 +919,10 @@ class CFAResults:
         ``"ML"``.
     converged : bool
         Whether semopy's optimiser reported success.
+    fit : Mapping[str, float]
+        The row of ``fit_indices`` as a read-only mapping, like the models'
+        ``fit``: ``chi2``, ``df`` (int), ``p_val``, ``cfi``, ``tli``, ``rmsea``,
+        ``rmsea_ci_low``, ``rmsea_ci_high``, ``srmr``, ``n`` (int).
     """
 
     fit_indices: pd.DataFrame
@@ -929,6 +935,80 @@ class CFAResults:
     def summary(self) -> pd.DataFrame:
         """The parameter table (a copy): loadings, factor (co)variances, residual variances."""
         return self.parameters.copy()
+
+    @property
+    def fit(self) -> Mapping[str, float]:
+        """Fit indices by name (read-only); see the class docstring for the keys."""
+        row = self.fit_indices.iloc[0]
+        return MappingProxyType(
+            {str(k): int(v) if k in ("df", "n") else float(v) for k, v in row.items()}
+        )
+
+    def meets(
+        self,
+        *,
+        cfi: float | None = 0.95,
+        tli: float | None = 0.95,
+        rmsea: float | None = 0.06,
+        srmr: float | None = 0.08,
+    ) -> bool:
+        """Whether the fit reaches every given cut-off.
+
+        Parameters
+        ----------
+        cfi, tli : float or None, default 0.95
+            Lowest acceptable CFI and TLI; ``None`` skips the criterion.
+        rmsea : float or None, default 0.06
+            Highest acceptable RMSEA (the point estimate); ``None`` skips it.
+        srmr : float or None, default 0.08
+            Highest acceptable SRMR; ``None`` skips it.
+
+        Returns
+        -------
+        bool
+            True when ``CFI ≥ cfi``, ``TLI ≥ tli``, ``RMSEA ≤ rmsea`` and
+            ``SRMR ≤ srmr`` all hold for the criteria not skipped. An index that
+            could not be computed (NaN) does not meet its criterion.
+
+        Raises
+        ------
+        ArgumentError
+            When a cut-off is not a finite number or ``None``.
+
+        Notes
+        -----
+        The defaults are the conventional cut-offs of Hu & Bentler (1999):
+        CFI and TLI close to .95 or above, RMSEA close to .06 or below, SRMR
+        close to .08 or below. They were derived from simulations of
+        particular models and sample sizes; looser values (CFI ≥ .90,
+        RMSEA ≤ .08) are also in use, so pass the ones your field reports.
+
+        References
+        ----------
+        Hu, L., & Bentler, P. M. (1999). Cutoff criteria for fit indexes in
+        covariance structure analysis: Conventional criteria versus new
+        alternatives. *Structural Equation Modeling*, 6(1), 1–55.
+        https://doi.org/10.1080/10705519909540118
+
+        Example
+        -------
+        >>> res.meets()  # doctest: +SKIP
+        >>> res.meets(cfi=0.90, tli=None, rmsea=0.08, srmr=None)  # doctest: +SKIP
+
+        In R (semTools / lavaan): ``fitMeasures(fit, c("cfi", "tli", "rmsea",
+        "srmr"))`` compared by hand.
+        """
+        fit = self.fit
+        checks = {"cfi": (cfi, 1), "tli": (tli, 1), "rmsea": (rmsea, -1), "srmr": (srmr, -1)}
+        ok = True
+        for name, (cut, sign) in checks.items():
+            if cut is None:
+                continue
+            if isinstance(cut, bool) or not isinstance(cut, int | float) or not math.isfinite(cut):
+                raise ArgumentError(f"{name}: expected a finite number or None, got {cut!r}")
+            value = fit[name]
+            ok = ok and math.isfinite(value) and sign * (value - cut) >= 0
+        return ok
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Horizontal bars of the standardized loadings, one colour per factor."""

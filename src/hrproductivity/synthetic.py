@@ -10,7 +10,7 @@ about 1 500 respondents a wave) that docstrings, notebooks and tests use.
 
 The model is hrproductivity's own teaching and testing model. Its QWL map is
 *not* Kesti's (commercial, unpublished) index formula, and its public-sector
-valuation is not Kesti's public-sector form; see DOMAIN.md §2–§3.
+valuation is not Kesti's public-sector form; see docs/hcpf.md and docs/qwl-index.md.
 
 Generative model
 ----------------
@@ -134,7 +134,7 @@ the hourly cost. Purchased services per FTE fall by ``purchased_qwl_slope``
 [2 %] for each QWL point above :math:`Q_{ref}` (the library's own assumption
 that a public unit buys less when its own staff produce more).
 
-**Finance (HCPF, DOMAIN.md §2).** The structural time share is derived from the
+**Finance (HCPF, docs/hcpf.md).** The structural time share is derived from the
 HR days,
 
 .. math::
@@ -544,7 +544,7 @@ def generate(
     -------
     Dataset
         ``responses``, ``units``, ``hr``, ``finance`` as in the data contract
-        (DESIGN.md §2), ``wave_period`` mapping each wave to the period of the
+        (docs/data-contract.md), ``wave_period`` mapping each wave to the period of the
         same label, and ``truth``, a dict with
 
         - ``effects``: :class:`Effects` as a dict; ``seed``;

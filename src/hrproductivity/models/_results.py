@@ -5,6 +5,7 @@ Every model in :mod:`hrproductivity.models` returns a subclass of
 the fitted object of the wrapped estimator, with
 
 - ``.summary()``: the tidy table (``term, estimate, se, ci_low, ci_high, p_val, n``);
+- ``.row(term)`` / ``.to_dict()``: the same numbers as plain dicts, to record or compare;
 - ``_repr_html_()``: the same table as HTML for notebooks;
 - ``.plot(ax=None)``: a coefficient plot on the given Axes;
 - ``.in_euros(value_per_unit, change=…)`` / ``.in_hours(hours_per_unit, change=…)``:
@@ -192,7 +193,8 @@ class ModelResults:
     n : int
         Observations used.
     fit : Mapping[str, float]
-        Fit statistics and sizes (R², number of groups …).
+        Fit statistics and sizes (R², number of groups …); each results class
+        lists its keys under ``fit`` (counts are int, statistics float).
     alpha : float
         Intervals are ``1 - alpha`` intervals.
     effect_term : str
@@ -225,6 +227,83 @@ class ModelResults:
             columns after them.
         """
         return self.table.copy()
+
+    def row(self, term: str) -> dict[str, Any]:
+        """One term's numbers as a plain dict, ready to record or compare.
+
+        Parameters
+        ----------
+        term : str
+            A value of the ``term`` column of :meth:`summary`.
+
+        Returns
+        -------
+        dict
+            Every column of that row except ``term``: ``estimate, se, ci_low,
+            ci_high, p_val`` as float (missing values as NaN), ``n`` as int, and
+            any model-specific columns after them (floats, ints, bools or str).
+
+        Raises
+        ------
+        ArgumentError
+            When ``term`` is not a term of this model (the message lists the
+            terms), or names several rows (a table with one row per group: take
+            the group's own results).
+
+        Example
+        -------
+        >>> res.row("qwl")["estimate"]  # doctest: +SKIP
+
+        The R equivalent is ``coef(summary(fit))["qwl", ]``.
+        """
+        rows = self.table[self.table["term"] == term]
+        if rows.empty:
+            known = ", ".join(dict.fromkeys(map(str, self.table["term"])))
+            raise ArgumentError(
+                f"term: {term!r} is not a term of this model; choose one of: {known}"
+            )
+        if len(rows) > 1:
+            raise ArgumentError(
+                f"term: {term!r} names {len(rows)} rows of the table (one per group); "
+                "take one group's results (e.g. results.by_group[<group>].row(term))"
+            )
+        return {str(k): _plain(v) for k, v in rows.iloc[0].items() if k != "term"}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything the results print, as plain Python values (JSON-ready).
+
+        Returns
+        -------
+        dict
+            ``model``, ``outcome`` (str), ``n`` (int), ``alpha`` (float),
+            ``effect_term`` (str), ``fit`` (dict of the fit statistics, see the
+            results class), ``terms`` (``{term: row(term)}`` in the order of
+            :meth:`summary`; with one row per group, ``{group: {term: row}}``)
+            and ``notes`` (list of str). NaN stays NaN (``record`` saves it as
+            ``null``).
+
+        Example
+        -------
+        >>> res.to_dict()["terms"]["qwl"]["ci_low"]  # doctest: +SKIP
+        """
+        table = self.table
+        terms: dict[str, Any] = {}
+        for _, r in table.iterrows():
+            values = {str(k): _plain(v) for k, v in r.items() if k not in ("term", "group")}
+            if "group" in table.columns:
+                terms.setdefault(str(r["group"]), {})[str(r["term"])] = values
+            else:
+                terms[str(r["term"])] = values
+        return {
+            "model": self.model,
+            "outcome": self.outcome,
+            "n": int(self.n),
+            "alpha": float(self.alpha),
+            "effect_term": self.effect_term,
+            "fit": {str(k): _plain(v) for k, v in self.fit.items()},
+            "terms": terms,
+            "notes": list(self.notes),
+        }
 
     def _title(self) -> str:
         return f"{self.model}: {self.outcome}"
@@ -448,6 +527,19 @@ def _checked_callable(f: Callable[..., Any], name: str) -> Callable[[float], flo
             ) from exc
 
     return convert
+
+
+def _plain(value: object) -> Any:
+    """A NumPy or pandas scalar as the matching Python scalar (missing as NaN)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return float("nan")
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(value)
+    return value
 
 
 def _fmt(value: object) -> str:

@@ -81,6 +81,12 @@ class DidResults(ModelResults):
         Treated and never-treated entities.
     inference : str
         ``"wild"`` (wild cluster bootstrap) or ``"analytic"`` (CRV1, ``t(G − 1)``).
+    fit : Mapping[str, float]
+        The two-way fixed-effects fit's keys (as :class:`PanelEffectResults`:
+        ``r2``, ``r2_between``, ``r2_overall``, ``n_entities``, ``n_periods``,
+        ``n_clusters`` when clustered) and ``pretrend_p``: the p-value of the
+        joint test that every pre-start event-study effect is 0 (NaN without an
+        event study).
     """
 
     treated: str

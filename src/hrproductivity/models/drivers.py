@@ -65,6 +65,9 @@ class DriversResults(ModelResults):
         Grouping column, if any.
     by_group : mapping
         Per-group results when ``group`` is given.
+    fit : Mapping[str, float]
+        ``r2``: R² of the full OLS model (the sum of the LMG shares). With
+        ``group=``: ``r2_min``, ``r2_max`` (over the groups) and ``n_groups``.
     """
 
     predictors: tuple[str, ...]

@@ -81,6 +81,10 @@ class MediationResults(ModelResults):
         ``"percentile"`` or ``"bca"``.
     expand : bool
         Whether the interval was expanded for the number of clusters.
+    fit : Mapping[str, float]
+        ``r2_mediator`` (R² of the mediator model ``m ~ x``), ``r2_outcome``
+        (R² of the outcome model ``y ~ x + m``; both with the controls),
+        ``n_clusters`` and ``n_boot`` (bootstrap replicates).
     """
 
     exposure: str

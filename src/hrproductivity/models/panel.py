@@ -71,6 +71,11 @@ class PanelEffectResults(ModelResults):
     inference : str
         ``"wild"`` when the intervals and p-values come from the wild cluster
         bootstrap, ``"analytic"`` when from CRV1 standard errors and ``t(G − 1)``.
+    fit : Mapping[str, float]
+        ``r2`` (R² after the fixed effects are removed: linearmodels'
+        ``rsquared``, the within R²), ``r2_between``, ``r2_overall``,
+        ``n_entities``, ``n_periods`` (waves used) and, when the covariance is
+        clustered, ``n_clusters``.
     """
 
     exposure: str

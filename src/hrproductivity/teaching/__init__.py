@@ -13,7 +13,7 @@ What is a *teaching assumption* and not a published figure is named as such, in 
 docstrings and in the texts the notebooks show: the example unit's accounts
 (:class:`TeachingUnit`), the leadership actions' costs and effects (:data:`ACTIONS`) and
 the slope of sickness absence on QWL (:data:`SICK_DAYS_PER_QWL_POINT`). Where an
-assumption is sized after a published figure (DOMAIN.md §7) or after the library's
+assumption is sized after a published figure (docs/effect-sizes.md) or after the library's
 synthetic model (:mod:`hrproductivity.synthetic`), the text says which.
 
 Texts come in Finnish and English (``lang="fi"`` or ``"en"``), written for supervisors

@@ -40,7 +40,7 @@ LANGUAGES = ("fi", "en")
 #: Change of sickness-absence days per FTE a year per QWL percentage point. A teaching
 #: assumption taken from the library's synthetic model (``synthetic.Effects.beta_sick``):
 #: with it, units in the top quartile of QWL have about 40 % fewer sick days than those
-#: in the bottom quartile, close to Gallup's (2012) −37 % absenteeism (DOMAIN.md §7).
+#: in the bottom quartile, close to Gallup's (2012) −37 % absenteeism (docs/effect-sizes.md).
 SICK_DAYS_PER_QWL_POINT = -0.3
 
 #: Sick days per FTE a year at the start: Keva's municipal figure, 14.7 (2021) and

@@ -178,7 +178,7 @@ class TeachingUnit:
             Sickness-absence working days per FTE a year.
         action_hours_per_fte : float, default 0
             Hours per FTE spent on leadership actions (talks, planning, workshops,
-            training courses): HR practices, part of AW (DOMAIN.md §2).
+            training courses): HR practices, part of AW (docs/hcpf.md, "Structural time (AW)").
 
         Returns
         -------
