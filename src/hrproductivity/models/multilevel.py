@@ -103,6 +103,14 @@ class MultilevelResults(ModelResults):
         contextual rows are then missing, with unbounded intervals).
     random_slope : bool
         Whether the exposure's slope varies between units.
+    fit : Mapping[str, float]
+        ``llf`` (log-likelihood), ``icc_unit`` (the unit level's share of the total
+        variance in ``variance_components``), ``n_units`` and ``n_orgs``; with
+        ``decompose=True`` also ``icc1_exposure`` and ``icc2_exposure`` (the
+        exposure's ICC(1) and ICC(2)); with a random slope ``slope_lr`` (the
+        likelihood-ratio statistic of the slope variance), ``slope_lr_p`` (its
+        p-value from the 50:50 mixture of chi2(1) and chi2(2)) and ``slope_corr``
+        (the unit intercept-slope correlation).
     """
 
     exposure: str
