@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_write", "scratch_dir", "sweep_scratch"]
+__all__ = ["atomic_write", "scratch_dir", "scratch_tempdir", "sweep_scratch"]
 
 _STALE_UNNAMED = 24 * 3600  # seconds after which a scratch folder without a pid is stale
 
@@ -49,6 +49,13 @@ def scratch_dir(prefix: str) -> Path:
     path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
     atexit.register(shutil.rmtree, path, ignore_errors=True)
     return path
+
+
+def scratch_tempdir(prefix: str) -> tempfile.TemporaryDirectory[str]:
+    """A :class:`tempfile.TemporaryDirectory` named ``<prefix><pid>-<random>``, made after
+    removing those of processes that are gone (killed, so their ``with`` never ended)."""
+    sweep_scratch(prefix)
+    return tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-", ignore_cleanup_errors=True)
 
 
 def sweep_scratch(prefix: str) -> list[Path]:

@@ -65,7 +65,7 @@ def _friendly(func: F) -> F:
 def _os_error(exc: OSError) -> str:
     """One line for a failed file operation: what happened, to which file, what to do."""
     where = f" {exc.filename}" if exc.filename else ""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left" in str(exc):
         return (
             f"the disk is full: cannot write{where}; free some space and run the command "
             "again (what was written completely is kept)"
