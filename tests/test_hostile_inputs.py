@@ -448,3 +448,23 @@ def test_scratch_folders_of_killed_processes_are_removed(
     assert made.parent == tmp_path and made.name.startswith(f"hrp-report-cache-{os.getpid()}-")
     assert not dead.exists() and not old.exists() and alive.exists()
     assert sweep_scratch("hrp-report-cache-") == []
+
+
+def test_header_row_reads_a_csv_below_its_title(tmp_path: Path) -> None:
+    """A CSV exported from a sheet with a title line: one line says where the header is,
+    and 'header_row: 2' reads the same table as the file without the title."""
+    folder = copy_valid(tmp_path)
+    text = (folder / "units.csv").read_text(encoding="utf-8")
+    (folder / "units.csv").write_text("Yksiköt 2022–2023\n" + text, encoding="utf-8")
+    assert problems_of(folder) == [
+        "units.csv: the header (the column names) is on row 2, not on row 1; delete row 1 "
+        "above it, or add 'header_row: 2' to dataset.yaml"
+    ]
+    set_config(folder, header_row=2)  # for every table: the others have theirs on row 1
+    assert problems_of(folder) == [
+        f"{table}.csv: row 2, which 'header_row' in dataset.yaml names, does not hold the "
+        f"column names; correct it, or give it for this table only, e.g. header_row: {{{table}: 2}}"
+        for table in ("finance", "hr", "survey")
+    ]
+    set_config(folder, header_row={"units": 2})
+    assert load_dataset(folder).units.equals(load_dataset(VALID).units)

@@ -207,6 +207,7 @@ def _read_file(
     header_row: int | None = None,
     spec: schemas.TableSpec | None = None,
     columns: Mapping[str, str] | None = None,
+    table: str = "survey",
 ) -> tuple[pd.DataFrame, Sequence[int], str, dict[str, dict[Any, str]]] | None:
     """Read one file as it is: the frame, each record's row number, its decimal mark, labels.
 
@@ -269,7 +270,16 @@ def _read_file(
                 start_row = header_row
             records = list(csv.reader(head, delimiter=sep, skipinitialspace=True))
             if spec is not None and _misplaced_header(
-                path, kind, records, start_row, header_row, sheet, spec, columns or {}, problems
+                path,
+                kind,
+                records,
+                start_row,
+                header_row,
+                sheet,
+                spec,
+                columns or {},
+                problems,
+                table,
             ):
                 return None
             try:
@@ -317,7 +327,16 @@ def _read_file(
                 start_row = header_row
             records = raw.iloc[: _HEADER_SEARCH_ROWS + 1].to_numpy().tolist()
             if spec is not None and _misplaced_header(
-                path, kind, records, start_row, header_row, sheet, spec, columns or {}, problems
+                path,
+                kind,
+                records,
+                start_row,
+                header_row,
+                sheet,
+                spec,
+                columns or {},
+                problems,
+                table,
             ):
                 return None
         elif kind == "sav":
@@ -458,6 +477,7 @@ def _misplaced_header(
     spec: schemas.TableSpec,
     columns: Mapping[str, str],
     problems: list[Problem],
+    table: str = "survey",
 ) -> bool:
     """Report (and return True) when the header is not where the reading would take it.
 
@@ -492,7 +512,19 @@ def _misplaced_header(
                 )
             )
             return True
-    if kind != "excel" or sheet is not None or header_row is not None:
+    if header_row is not None:
+        problems.append(
+            Problem(
+                path.name,
+                None,
+                None,
+                f"row {header_row}, which 'header_row' in dataset.yaml names, does not hold the "
+                "column names; correct it, or give it for this table only, e.g. "
+                f"header_row: {{{table}: {header_row}}}",
+            )
+        )
+        return True
+    if kind != "excel" or sheet is not None:
         return False
     try:
         with pd.ExcelFile(path, engine="openpyxl") as book:
@@ -630,7 +662,13 @@ def _read_table(
     start = 0
     for path in paths:
         got = _read_file(
-            path, problems, sheet=sheet, header_row=header_row, spec=spec, columns=columns
+            path,
+            problems,
+            sheet=sheet,
+            header_row=header_row,
+            spec=spec,
+            columns=columns,
+            table=kind,
         )
         if got is None:
             continue
@@ -751,7 +789,7 @@ def _coerce(
     for c in frame.columns:
         col = frame[c]
         if c in spec.numeric:
-            out[c] = _to_number(col, decimal, file, rows, c, problems)
+            out[c] = _to_number(col, decimal, file, rows, c, problems, c not in spec.filled)
         elif c in spec.text or c.startswith("comment_"):
             out[c] = _to_text(col)
         else:
@@ -766,6 +804,7 @@ def _to_number(
     rows: Sequence[int],
     column: str,
     problems: list[Problem],
+    may_be_empty: bool = True,
 ) -> pd.Series:
     if pd.api.types.is_bool_dtype(col) or not (
         pd.api.types.is_string_dtype(col) or pd.api.types.is_object_dtype(col)
@@ -791,7 +830,7 @@ def _to_number(
             file,
             [int(rows[p]) for p in positions],
             column,
-            [_not_a_number(str(col.iloc[p]).strip(), decimal) for p in positions],
+            [_not_a_number(str(col.iloc[p]).strip(), decimal, may_be_empty) for p in positions],
         )
         values = values.mask(bad)
     return values
@@ -810,18 +849,19 @@ def _arrow_floats(col: pd.Series) -> pd.Series | None:
     return pd.Series(values, index=col.index, name=col.name, dtype="float64")
 
 
-def _not_a_number(value: str, decimal: str) -> str:
+def _not_a_number(value: str, decimal: str, may_be_empty: bool = True) -> str:
+    empty = ", or leave the cell empty" if may_be_empty else ""
     if re.fullmatch(r"[+-]?(inf(inity)?|\d[\d.]*e\+?\d+)", value, flags=re.IGNORECASE):
         return (
             f"'{value}' is infinite, not a number (a spreadsheet writes it for a division by "
-            "zero or an overflow); write the real number, or leave the cell empty"
+            f"zero or an overflow); write the real number{empty}"
         )
     if decimal == "." and re.fullmatch(r"\s*-?[\d\s]*\d,\d+\s*", value):
         return (
             f"'{value}' is not a number in a comma-separated file; write it with a decimal "
             "point, or save the file with ';' as separator"
         )
-    return f"'{value}' is not a number; write a number, or leave the cell empty"
+    return f"'{value}' is not a number; write a number{empty}"
 
 
 def _to_text(col: pd.Series) -> pd.Series:

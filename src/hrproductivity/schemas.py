@@ -71,6 +71,7 @@ class TableSpec:
     text: tuple[str, ...] = ()
     key: tuple[str, ...] = ()
     prefixes: tuple[str, ...] = ()  # free columns allowed by prefix, e.g. comment_
+    filled: tuple[str, ...] = ()  # number columns whose cells may not be empty
 
     @property
     def known(self) -> tuple[str, ...]:
@@ -130,6 +131,7 @@ def table_spec(kind: str, instruments: Sequence[Instrument] = ()) -> TableSpec:
             integer=("headcount", "sick_spells", "leavers"),
             text=("org", "unit", "period"),
             key=("org", "unit", "period"),
+            filled=_HR_NUMBERS[:8],
         )
     if kind == "finance":
         return TableSpec(
@@ -230,8 +232,9 @@ def hr_schema() -> pa.DataFrameSchema:
     spec = table_spec("hr")
     columns: dict[str, pa.Column] = {"org": _id(), "unit": _id(), "period": _id()}
     for c in spec.numeric:
-        required = c in spec.required
-        columns[c] = _non_negative(required, integer=c in spec.integer, nullable=not required)
+        columns[c] = _non_negative(
+            c in spec.required, integer=c in spec.integer, nullable=c not in spec.filled
+        )
     return pa.DataFrameSchema(columns, strict=False)
 
 
