@@ -876,9 +876,9 @@ def _to_text(col: pd.Series) -> pd.Series:
         return text.mask(col.isna() | (text == ""))
     codes, uniques = pd.factorize(text)
     if not all(unicodedata.is_normalized("NFC", u) for u in uniques):
-        composed = [unicodedata.normalize("NFC", u) for u in uniques]
-        text = pd.Series(pd.Categorical.from_codes(codes, composed), index=text.index)
-        text = text.astype("str")
+        # two spellings may compose to one name: take by code, not as categories
+        composed = np.array([unicodedata.normalize("NFC", u) for u in uniques] + [""], object)
+        text = pd.Series(composed[codes], index=text.index, dtype="str")
     return text.mask(col.isna() | (text == ""))
 
 
