@@ -202,7 +202,7 @@ def reports(
     ] = 10,
     timeout: Annotated[
         float,
-        typer.Option(help="Seconds one notebook cell may run before its report fails."),
+        typer.Option(min=1, help="Seconds one notebook cell may run before its report fails."),
     ] = 600,
 ) -> None:
     """Produce one report per organisation (or unit) into OUT/WAVE; exit 1 if any failed."""
