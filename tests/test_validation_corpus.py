@@ -24,7 +24,7 @@ DATA = Path(__file__).parent / "data"
 VALID = DATA / "valid"
 BROKEN = DATA / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())
-_META = ("expected.txt", "remove.txt")
+_META = ("expected.txt", "remove.txt", "links.txt")
 
 runner = CliRunner()
 
@@ -41,6 +41,12 @@ def build_case(case: str, parent: Path) -> Path:
     if removed.exists():
         for name in removed.read_text(encoding="utf-8").split():
             (folder / name).unlink()
+    links = source / "links.txt"
+    if links.exists():  # "<name> <target>": the case's file is a symbolic link to target
+        for line in links.read_text(encoding="utf-8").splitlines():
+            name, target = line.split(maxsplit=1)
+            (folder / name).unlink(missing_ok=True)
+            (folder / name).symlink_to(target)
     return folder
 
 
@@ -49,22 +55,28 @@ def expected_lines(case: str) -> list[str]:
 
 
 def folder_digest(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file under ``folder`` by relative path: any write, add or delete shows."""
+    """SHA-256 of every file under ``folder`` by relative path: any write, add or delete shows.
+    A symbolic link counts by its target's name, not by what it points to."""
     return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        str(p.relative_to(folder)): (
+            f"link to {p.readlink()}"
+            if p.is_symlink()
+            else hashlib.sha256(p.read_bytes()).hexdigest()
+        )
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_symlink() or p.is_file()
     }
 
 
 def test_corpus_is_complete() -> None:
-    assert len(CASES) >= 34
+    assert len(CASES) >= 110
     for case in CASES:
         folder = BROKEN / case
         assert (folder / "expected.txt").is_file(), case
         assert expected_lines(case), f"{case}: expected.txt is empty"
         overlay = [f for f in folder.iterdir() if f.name not in _META]
-        assert overlay or (folder / "remove.txt").exists(), f"{case} changes nothing"
+        changes = ("remove.txt", "links.txt")
+        assert overlay or any((folder / m).exists() for m in changes), f"{case} changes nothing"
         for f in overlay:
             original = VALID / f.name
             if original.exists():
@@ -82,9 +94,12 @@ def test_valid_dataset_passes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 @pytest.mark.parametrize("case", CASES)
 def test_broken_case(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    build_case(case, tmp_path)
+    folder = build_case(case, tmp_path)
+    before = folder_digest(folder)
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["validate", "dataset"])
+    assert folder_digest(folder) == before, f"{case}: validate changed the raw folder"
+    assert [p.name for p in tmp_path.iterdir()] == ["dataset"], "validate wrote beside it"
     expected = expected_lines(case)
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         f"{case} raised {result.exception!r}"

@@ -8,6 +8,7 @@ the library raises on purpose.
 from __future__ import annotations
 
 import atexit
+import errno
 import functools
 import os
 import sys
@@ -29,8 +30,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# emoji=False: a problem line quotes the data, and ':x:' in a cell must print as written
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,11 +52,26 @@ def _friendly(func: F) -> F:
                 err.print(str(p), markup=False)
             err.print(f"{len(exc.problems)} problem(s) found.", markup=False)
             raise typer.Exit(2) from None
-        except (HRProductivityError, OSError) as exc:
+        except OSError as exc:
+            err.print(f"error: {_os_error(exc)}", markup=False)
+            raise typer.Exit(2) from None
+        except HRProductivityError as exc:
             err.print(f"error: {exc}", markup=False)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _os_error(exc: OSError) -> str:
+    """One line for a failed file operation: what happened, to which file, what to do."""
+    where = f" {exc.filename}" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left" in str(exc):
+        return (
+            f"the disk is full: cannot write{where}; free some space and run the command "
+            "again (what was written completely is kept)"
+        )
+    what = exc.strerror or str(exc)
+    return f"{what}:{where}" if where else what
 
 
 @app.command()
@@ -183,6 +200,10 @@ def reports(
     min_n_comments: Annotated[
         int, typer.Option(help="Open comments only from this many respondents.")
     ] = 10,
+    timeout: Annotated[
+        float,
+        typer.Option(min=1, help="Seconds one notebook cell may run before its report fails."),
+    ] = 600,
 ) -> None:
     """Produce one report per organisation (or unit) into OUT/WAVE; exit 1 if any failed."""
     if executor == "local":  # the workers start while the rest loads (build_reports keeps them)
@@ -209,6 +230,7 @@ def reports(
         executor=executor,
         scheduler=scheduler,
         resume=resume,
+        timeout=timeout,
         progress=True,
     )
     _report_summary(manifest)

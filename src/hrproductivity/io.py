@@ -34,10 +34,13 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import hashlib
 import io
 import json
+import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -53,6 +56,7 @@ import yaml
 
 from hrproductivity import schemas
 from hrproductivity._files import atomic_write
+from hrproductivity._yaml import AliasRefused, load_yaml
 from hrproductivity.errors import (
     DataValidationError,
     HRProductivityError,
@@ -84,6 +88,7 @@ _SUFFIXES |= {".sav": "sav", ".zsav": "sav", ".parquet": "parquet", ".pq": "parq
 # UTF-8 read as cp1252 and saved again: ä→Ã¤, ö→Ã¶, å→Ã¥, Ä→Ã„, Ö→Ã–, Å→Ã…
 _MOJIBAKE = re.compile("Ã[\u0080-\u00bf\u2013\u201e\u2026]")
 _MAX_ROWS_PER_PROBLEM = 10
+_HUGE = schemas.LARGEST_AMOUNT
 
 
 @dataclass(frozen=True)
@@ -354,9 +359,22 @@ _SAVE_UTF8 = "save it as 'CSV UTF-8'"
 
 
 def _read_file(
-    path: Path, problems: list[Problem], *, sheet: str | int = 0
+    path: Path,
+    problems: list[Problem],
+    *,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    spec: schemas.TableSpec | None = None,
+    columns: Mapping[str, str] | None = None,
+    table: str = "survey",
 ) -> tuple[pd.DataFrame, Sequence[int], str, dict[str, dict[Any, str]]] | None:
-    """Read one file as it is: the frame, each record's row number, its decimal mark, labels."""
+    """Read one file as it is: the frame, each record's row number, its decimal mark, labels.
+
+    ``header_row`` (1-based) says where the header is; by default it is the first
+    row that holds anything. When that row names none of the ``spec``'s columns
+    but a row below it (or another sheet of a workbook) does, one problem says
+    where the header is instead of a line for every column.
+    """
     name = path.name
     kind = _SUFFIXES.get(path.suffix.lower())
     if kind is None:
@@ -392,9 +410,37 @@ def _read_file(
             # Blank lines before the header still count as spreadsheet rows.
             lead = len(text) - len(text.lstrip("\n"))
             text = text[lead:]
-            first_line = text.split("\n", 1)[0]
+            start_row = lead + 1
+            head = _head_lines(text, _HEADER_SEARCH_ROWS + 1)
+            # the separator from the first line that has one: a title line above the
+            # header (exported from a sheet) may have none
+            first_line = next((h for h in head if any(c in h for c in ";,\t")), head[0])
             sep = max((";", ",", "\t"), key=first_line.count)
             decimal = "," if sep == ";" else "."
+            if header_row is not None:
+                skip = header_row - start_row
+                if not _header_row_inside(
+                    name, header_row, skip, text.rstrip("\n").count("\n") + 1, problems
+                ):
+                    return None
+                if skip:
+                    text = text[_line_offset(text, skip) :]
+                    head = _head_lines(text, _HEADER_SEARCH_ROWS + 1)
+                start_row = header_row
+            records = list(csv.reader(head, delimiter=sep, skipinitialspace=True))
+            if spec is not None and _misplaced_header(
+                path,
+                kind,
+                records,
+                start_row,
+                header_row,
+                sheet,
+                spec,
+                columns or {},
+                problems,
+                table,
+            ):
+                return None
             try:
                 # header=None: pandas would otherwise rename a repeated header ('x.1') and,
                 # when every row has more fields than the header, silently take the first
@@ -410,17 +456,56 @@ def _read_file(
                     skip_blank_lines=False,
                 )
             except pd.errors.ParserError:
-                _ragged_problems(text, sep, name, lead, problems)
+                _ragged_problems(text, sep, name, start_row - 1, problems)
                 return None
-            header_row = lead + 1
         elif kind == "excel":
-            raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=str, engine="openpyxl")
-            header_row = 1
+            with pd.ExcelFile(path, engine="openpyxl") as book:
+                names = [str(n) for n in book.sheet_names]
+                wanted = sheet or 0
+                found = (isinstance(wanted, str) and wanted in names) or (
+                    isinstance(wanted, int) and wanted < len(names)
+                )
+                if found:
+                    raw = pd.read_excel(book, sheet_name=wanted, header=None, dtype=str)
+            if not found:
+                problems.append(
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        f"the workbook has no sheet {wanted!r} ('sheet' in dataset.yaml); its "
+                        f"sheets are {', '.join(repr(n) for n in names)}: name one of them",
+                    )
+                )
+                return None
+            start_row = 1
+            if header_row is not None:
+                if not _header_row_inside(name, header_row, header_row - 1, len(raw), problems):
+                    return None
+                raw = raw.iloc[header_row - 1 :]
+                start_row = header_row
+            records = raw.iloc[: _HEADER_SEARCH_ROWS + 1].to_numpy().tolist()
+            if spec is not None and _misplaced_header(
+                path,
+                kind,
+                records,
+                start_row,
+                header_row,
+                sheet,
+                spec,
+                columns or {},
+                problems,
+                table,
+            ):
+                return None
         elif kind == "sav":
             import pyreadstat
 
             frame, meta = pyreadstat.read_sav(str(path))
-            labels = {str(k): dict(v) for k, v in meta.variable_value_labels.items()}
+            labels = {
+                unicodedata.normalize("NFC", str(k)).strip(): dict(v)
+                for k, v in meta.variable_value_labels.items()
+            }
         else:
             frame = pd.read_parquet(path)
     except pd.errors.EmptyDataError:
@@ -440,14 +525,14 @@ def _read_file(
         )
         return None
     if kind in ("csv", "excel"):
-        split = _split_header(raw, header_row, name, problems)
+        split = _split_header(raw, start_row, name, problems)
         if split is None:
             where = "the sheet is empty" if kind == "excel" else "the file holds no values"
             problems.append(Problem(name, None, None, f"{where}; export the table again"))
             return None
         frame, rows = split
     else:
-        frame.columns = [str(c).strip() for c in frame.columns]
+        frame.columns = [unicodedata.normalize("NFC", str(c)).strip() for c in frame.columns]
         rows = range(1, len(frame) + 1)
     if frame.empty:
         problems.append(
@@ -467,7 +552,7 @@ def _split_header(
         return None
     top = int(filled[0])  # empty rows above the header (e.g. in a sheet) still count
     header_row += top
-    header = ["" if pd.isna(h) else str(h).strip().lstrip("\ufeff").strip() for h in raw.iloc[top]]
+    header = [_header_name(h) for h in raw.iloc[top]]
     body = raw.iloc[top + 1 :].reset_index(drop=True)
     keep = []
     for j, h in enumerate(header):
@@ -488,6 +573,141 @@ def _split_header(
     nonblank = body.notna().to_numpy().any(axis=1)
     rows = (header_row + 1 + nonblank.nonzero()[0]).tolist()
     return body.loc[nonblank].reset_index(drop=True), rows
+
+
+def _header_name(value: object) -> str:
+    """A header cell as a column name: trimmed, BOM removed, composed (NFC) like the data."""
+    if pd.isna(value):
+        return ""
+    return unicodedata.normalize("NFC", str(value).strip().lstrip("\ufeff").strip())
+
+
+_HEADER_SEARCH_ROWS = 30  # how far down a sheet or file a misplaced header is looked for
+
+
+def _contract_names(
+    values: Iterable[object], spec: schemas.TableSpec, columns: Mapping[str, str]
+) -> int:
+    """How many of the table's required columns a row names (after the 'columns' mapping)."""
+    names = {_header_name(v) for v in values}
+    return len({columns.get(n, n) for n in names} & set(spec.required))
+
+
+def _head_lines(text: str, n: int) -> list[str]:
+    """The first ``n`` lines of ``text`` (without copying the rest of a large file)."""
+    return text[: _line_offset(text, n)].split("\n")[:n]
+
+
+def _line_offset(text: str, n: int) -> int:
+    """Where line ``n + 1`` of ``text`` starts (the length of the first ``n`` lines)."""
+    at = 0
+    for _ in range(n):
+        nl = text.find("\n", at)
+        if nl < 0:
+            return len(text)
+        at = nl + 1
+    return at
+
+
+def _header_row_inside(
+    name: str, header_row: int, skip: int, n: int, problems: list[Problem]
+) -> bool:
+    if 0 <= skip < n:
+        return True
+    problems.append(
+        Problem(
+            name,
+            None,
+            None,
+            f"'header_row: {header_row}' in dataset.yaml is not a row of the file, which "
+            f"has rows {header_row - skip}–{header_row - skip + n - 1}; correct it",
+        )
+    )
+    return False
+
+
+def _misplaced_header(
+    path: Path,
+    kind: str,
+    records: Sequence[Sequence[object]],
+    start_row: int,
+    header_row: int | None,
+    sheet: str | int | None,
+    spec: schemas.TableSpec,
+    columns: Mapping[str, str],
+    problems: list[Problem],
+    table: str = "survey",
+) -> bool:
+    """Report (and return True) when the header is not where the reading would take it.
+
+    ``records`` are the first rows from ``start_row`` on. The header is the
+    ``header_row`` (when dataset.yaml names one) or the first non-empty row; when
+    it names fewer than two required columns but a row in the next
+    :data:`_HEADER_SEARCH_ROWS` rows names more (a title above the table), or,
+    in a workbook read from its first sheet, another sheet does, one problem
+    says where the header is.
+    """
+    filled = [k for k, r in enumerate(records) if any(_header_name(v) for v in r)]
+    top = 0 if header_row is not None or not filled else filled[0]
+    first = _contract_names(records[top], spec, columns) if records else 0
+    if first >= 2:
+        return False
+    for k in range(top + 1, len(records)):
+        if _contract_names(records[k], spec, columns) > max(first, 1):
+            row, at = start_row + k, start_row + top
+            if header_row is not None:
+                fix = f"set 'header_row: {row}' in dataset.yaml"
+                where = f"row {at}, which 'header_row' in dataset.yaml names"
+            else:
+                above = f"row {row - 1}" if row - 1 == start_row else f"rows {start_row}–{row - 1}"
+                fix = f"delete {above} above it, or add 'header_row: {row}' to dataset.yaml"
+                where = f"row {at}"
+            problems.append(
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    f"the header (the column names) is on row {row}, not on {where}; {fix}",
+                )
+            )
+            return True
+    if header_row is not None:
+        problems.append(
+            Problem(
+                path.name,
+                None,
+                None,
+                f"row {header_row}, which 'header_row' in dataset.yaml names, does not hold the "
+                "column names; correct it, or give it for this table only, e.g. "
+                f"header_row: {{{table}: {header_row}}}",
+            )
+        )
+        return True
+    if kind != "excel" or sheet is not None:
+        return False
+    try:
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            names = [str(n) for n in book.sheet_names]
+            for other in names[1:]:
+                part = pd.read_excel(
+                    book, sheet_name=other, header=None, dtype=str, nrows=_HEADER_SEARCH_ROWS
+                )
+                if any(_contract_names(r, spec, columns) >= 2 for r in part.to_numpy().tolist()):
+                    break
+            else:
+                return False
+    except Exception:  # noqa: BLE001 - only a hint; the ordinary messages follow
+        return False
+    problems.append(
+        Problem(
+            path.name,
+            None,
+            None,
+            f"the first sheet '{names[0]}' does not hold the table, but sheet '{other}' does; "
+            f"add 'sheet: {other}' to dataset.yaml, or move that sheet first",
+        )
+    )
+    return True
 
 
 def _column_letter(j: int) -> str:
@@ -591,7 +811,8 @@ def _read_table(
     instruments: Sequence[Instrument] = (),
     columns: Mapping[str, str] | None = None,
     ignore_columns: Iterable[str] = (),
-    sheet: str | int = 0,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
 ) -> _Read:
     spec = schemas.table_spec(kind, instruments)
     parts: list[pd.DataFrame] = []
@@ -599,10 +820,19 @@ def _read_table(
     labels: dict[str, dict[Any, str]] = {}
     start = 0
     for path in paths:
-        got = _read_file(path, problems, sheet=sheet)
+        got = _read_file(
+            path,
+            problems,
+            sheet=sheet,
+            header_row=header_row,
+            spec=spec,
+            columns=columns,
+            table=kind,
+        )
         if got is None:
             continue
         frame, rows, decimal, file_labels = got
+        frame = _apply_value_labels(frame, file_labels, spec, columns or {})
         frame = _coerce(frame, spec, path.name, rows, decimal, problems, columns, ignore_columns)
         labels |= file_labels
         frame.index = pd.RangeIndex(start, start + len(frame))
@@ -617,7 +847,43 @@ def _read_table(
     read = _Read(table, segments, labels)
     _schema_problems(read, kind, instruments, problems)
     _duplicate_problems(read, spec, kind, problems)
+    _row_problems(read, kind, problems)
     return read
+
+
+def _apply_value_labels(
+    frame: pd.DataFrame,
+    labels: Mapping[str, Mapping[Any, str]],
+    spec: schemas.TableSpec,
+    columns: Mapping[str, str],
+) -> pd.DataFrame:
+    """Replace SPSS codes by their value labels in the table's text columns.
+
+    An SPSS export stores ``org`` and ``unit`` as codes (3) with labels
+    ("Kotihoito Itä"); the contract's names are the labels. Answer columns keep
+    their codes: those are the answers. A code without a label stays as it is.
+    """
+    if not labels:
+        return frame
+    out = {}
+    for c in frame.columns:
+        target = columns.get(c, c)
+        col = frame[c]
+        if c in labels and (target in spec.text or target.startswith("comment_")):
+            mapping = labels[c]
+
+            def label(v: object, mapping: Mapping[Any, str] = mapping) -> object:
+                if v is None or (isinstance(v, float) and math.isnan(v)):
+                    return None
+                if v in mapping:
+                    return mapping[v]
+                if isinstance(v, float) and v == round(v):
+                    return str(int(v))
+                return str(v)
+
+            col = col.map(label).astype("str").mask(col.isna())
+        out[c] = col
+    return pd.DataFrame(out, index=frame.index)
 
 
 def _coerce(
@@ -665,22 +931,24 @@ def _coerce(
         )
     for c in frame.columns:
         if not spec.allows(c):
-            near = difflib.get_close_matches(c, missing, n=1, cutoff=0.8)
+            twin = [m for m in spec.known if _skeleton(m) == _skeleton(c)]
+            near = twin or difflib.get_close_matches(c, missing, n=1, cutoff=0.8)
             hint = f"did you mean '{near[0]}'? " if near else ""
-            problems.append(
-                Problem(
-                    file,
-                    None,
-                    c,
-                    f"unknown column; {hint}rename it, map it under 'columns' or list it "
-                    "under 'ignore_columns' in dataset.yaml",
-                )
+            fix = (
+                "rename it, map it under 'columns' or list it under 'ignore_columns' in "
+                "dataset.yaml"
             )
+            if twin:  # looks the same: say what differs instead of echoing the same name
+                hint, fix = (
+                    f"it looks like '{twin[0]}' but {_difference(c, twin[0])}; ",
+                    ("type the header again"),
+                )
+            problems.append(Problem(file, None, c, f"unknown column; {hint}{fix}"))
     out: dict[str, pd.Series] = {}
     for c in frame.columns:
         col = frame[c]
         if c in spec.numeric:
-            out[c] = _to_number(col, decimal, file, rows, c, problems)
+            out[c] = _to_number(col, decimal, file, rows, c, problems, c not in spec.filled)
         elif c in spec.text or c.startswith("comment_"):
             out[c] = _to_text(col)
         else:
@@ -695,20 +963,25 @@ def _to_number(
     rows: Sequence[int],
     column: str,
     problems: list[Problem],
+    may_be_empty: bool = True,
 ) -> pd.Series:
     if pd.api.types.is_bool_dtype(col) or not (
         pd.api.types.is_string_dtype(col) or pd.api.types.is_object_dtype(col)
     ):
-        return col.astype("float64")
-    fast = _arrow_floats(col)
-    if fast is not None:  # the common case: every cell already a plain number
-        return fast
-    text = col.astype("str").str.strip().str.replace(r"[\s\u00a0\u202f]", "", regex=True)
-    text = text.mask(text == "")
-    if decimal == ",":
-        text = text.str.replace(",", ".", regex=False)
-    values = pd.to_numeric(text, errors="coerce").astype("float64")
-    bad = text.notna() & values.isna()
+        values = col.astype("float64")
+        present = col.notna()
+    else:
+        fast = _arrow_floats(col)
+        if fast is not None:  # the common case: every cell already a plain, finite number
+            return fast
+        text = col.astype("str").str.strip().str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+        text = text.mask(text == "")
+        if decimal == ",":
+            text = text.str.replace(",", ".", regex=False)
+        values = pd.to_numeric(text, errors="coerce").astype("float64")
+        present = text.notna()
+    # 'inf', 'Infinity' and '1e999' parse as infinite: no count or sum is infinite
+    bad = (values.isna() & present) | np.isinf(values)
     if bad.any():
         positions = [int(i) for i in bad.to_numpy().nonzero()[0]]
         _add_row_problems(
@@ -716,8 +989,9 @@ def _to_number(
             file,
             [int(rows[p]) for p in positions],
             column,
-            [_not_a_number(str(col.iloc[p]), decimal) for p in positions],
+            [_not_a_number(str(col.iloc[p]).strip(), decimal, may_be_empty) for p in positions],
         )
+        values = values.mask(bad)
     return values
 
 
@@ -729,18 +1003,24 @@ def _arrow_floats(col: pd.Series) -> pd.Series | None:
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return None
     values = parsed.to_numpy(zero_copy_only=False)
-    if np.isnan(values[parsed.is_valid().to_numpy(zero_copy_only=False)]).any():
-        return None  # "nan" written in a cell: let the careful path decide
+    if not np.isfinite(values[parsed.is_valid().to_numpy(zero_copy_only=False)]).all():
+        return None  # "nan" or "inf" written in a cell: let the careful path decide
     return pd.Series(values, index=col.index, name=col.name, dtype="float64")
 
 
-def _not_a_number(value: str, decimal: str) -> str:
+def _not_a_number(value: str, decimal: str, may_be_empty: bool = True) -> str:
+    empty = ", or leave the cell empty" if may_be_empty else ""
+    if re.fullmatch(r"[+-]?(inf(inity)?|\d[\d.]*e\+?\d+)", value, flags=re.IGNORECASE):
+        return (
+            f"'{value}' is infinite, not a number (a spreadsheet writes it for a division by "
+            f"zero or an overflow); write the real number{empty}"
+        )
     if decimal == "." and re.fullmatch(r"\s*-?[\d\s]*\d,\d+\s*", value):
         return (
             f"'{value}' is not a number in a comma-separated file; write it with a decimal "
             "point, or save the file with ';' as separator"
         )
-    return f"'{value}' is not a number; write a number, or leave the cell empty"
+    return f"'{value}' is not a number; write a number{empty}"
 
 
 def _to_text(col: pd.Series) -> pd.Series:
@@ -749,6 +1029,15 @@ def _to_text(col: pd.Series) -> pd.Series:
         if (whole == whole.round()).all():
             col = col.astype("Int64")
     text = col.astype("str").str.strip()
+    # compose accents (NFC): 'ä' typed as 'a' + U+0308 is the same 'ä'; checked once for
+    # each distinct value, and rebuilt only when one is not composed already
+    if text.str.isascii().all():  # ids and codes: plain ASCII is composed already
+        return text.mask(col.isna() | (text == ""))
+    codes, uniques = pd.factorize(text)
+    if not all(unicodedata.is_normalized("NFC", u) for u in uniques):
+        # two spellings may compose to one name: take by code, not as categories
+        composed = np.array([unicodedata.normalize("NFC", u) for u in uniques] + [""], object)
+        text = pd.Series(composed[codes], index=text.index, dtype="str")
     return text.mask(col.isna() | (text == ""))
 
 
@@ -791,13 +1080,18 @@ def _schema_problems(
         cases = exc.failure_cases
         cases = cases[cases["index"].notna()]
         grouped: dict[tuple[str, str], tuple[list[int], list[str]]] = {}
+        # a cell reported while parsing ('inf', '#DIV/0!') is empty now: one line a cell
+        known = {(p.file, p.row, p.column) for p in problems}
         for _, case in cases.iterrows():
             file, row = read.locate(int(case["index"]))
+            if (file, row, str(case["column"])) in known:
+                continue
             check = str(case["check"])
             value = case["failure_case"]
             column = str(case["column"])
             if check in ("not_nullable", "is empty"):
-                msg = f"the cell is empty; every row needs {_NOUNS.get(column, 'a value here')}"
+                noun = _NOUNS.get(column, _NUMBER_NOUN if kind == "hr" else "a value here")
+                msg = f"the cell is empty; every row needs {noun}"
             else:
                 msg = f"{_show(value)} {check}"
             rows, msgs = grouped.setdefault((file, column), ([], []))
@@ -814,13 +1108,125 @@ _NOUNS = {
     "respondent": "its respondent id",
     "period": "its period",
     "invited": "the number of people invited",
+    "fte": "its FTE (full-time equivalents)",
+    "headcount": "its headcount",
+    "staff_costs_eur": "its staff costs",
 }
+_NUMBER_NOUN = "a number here (0 if there were none)"
 
 
 def _show(value: object) -> str:
-    if isinstance(value, float) and value == round(value):
-        return str(int(value))
+    if isinstance(value, float) and math.isfinite(value):
+        if abs(value) >= _HUGE:
+            return f"{value:g}"
+        if value == round(value):
+            return str(int(value))
     return f"'{value}'" if isinstance(value, str) else str(value)
+
+
+def _row_problems(read: _Read, kind: str, problems: list[Problem]) -> None:
+    """Checks across the columns of one HR row: what no unit's year can hold.
+
+    With ``h`` the headcount: ``fte`` ≤ 1.5·h and ``fte`` > 0 when h > 0;
+    ``leavers`` ≤ h; sick, other absence and training days each ≤ 365·h;
+    overtime hours ≤ 8 760·h; ``theoretical_hours_per_fte`` within 1 000–2 500
+    (the constants in :mod:`hrproductivity.schemas`; docs/data_checks.md).
+    Cells already reported (empty, negative, infinite, too large) are skipped.
+    """
+    if kind != "hr" or read.frame.empty or "headcount" not in read.frame.columns:
+        return
+    frame = read.frame
+    h = frame["headcount"].where(frame["headcount"].between(0, _HUGE))
+    found: dict[tuple[str, str], tuple[list[int], list[str]]] = {}
+
+    def add(column: str, mask: pd.Series, message: Any) -> None:
+        for i in mask[mask.fillna(False).astype(bool)].index:
+            file, row = read.locate(int(i))
+            rows, msgs = found.setdefault((file, column), ([], []))
+            rows.append(row)
+            msgs.append(message(frame.loc[i, column], h.loc[i]))
+
+    def col(name: str) -> pd.Series:
+        if name not in frame.columns:
+            return pd.Series(np.nan, index=frame.index)
+        return frame[name].where(frame[name].between(0, _HUGE))
+
+    # A headcount of 0 beside FTE, days or leavers is one mistake, not one per column.
+    per_person = ["fte", "leavers", "sick_days", "other_absence_days", "training_days"]
+    per_person.append("overtime_hours")
+    nouns = ["FTE", "leavers", "sick days", "other absence days", "training days", "overtime hours"]
+    positive = pd.DataFrame({c: col(c) > 0 for c in per_person})
+    empty = (h == 0) & positive.any(axis=1)
+    for i in empty[empty].index:
+        named = [n for c, n in zip(per_person, nouns, strict=True) if positive.loc[i, c]]
+        file, row = read.locate(int(i))
+        rows, msgs = found.setdefault((file, "headcount"), ([], []))
+        rows.append(row)
+        msgs.append(
+            f"the headcount is 0, but the row has {', '.join(named)}; write the number of "
+            "people in the unit"
+        )
+    h = h.mask(empty)
+    fte = col("fte")
+    add(
+        "fte",
+        (fte == 0) & (h > 0),
+        lambda v, n: (
+            f"FTE is 0 but the headcount is {_show(n)}; write the full-time "
+            "equivalents the unit worked in the period"
+        ),
+    )
+    add(
+        "fte",
+        fte > schemas.FTE_PER_PERSON_MAX * h,
+        lambda v, n: (
+            f"FTE {_show(v)} is more than {_show(schemas.FTE_PER_PERSON_MAX)} times "
+            f"the headcount {_show(n)}; check both (FTE counts full-time equivalents of the "
+            "people in the headcount)"
+        ),
+    )
+    add(
+        "leavers",
+        col("leavers") > h,
+        lambda v, n: f"{_show(v)} leavers is more than the headcount {_show(n)}; check both",
+    )
+    for name, what in (
+        ("sick_days", "sick days"),
+        ("other_absence_days", "other absence days"),
+        ("training_days", "training days"),
+    ):
+        add(
+            name,
+            col(name) > schemas.DAYS_PER_YEAR * h,
+            lambda v, n, what=what: (
+                f"{_show(v)} {what} is more than the headcount {_show(n)} × "
+                f"{schemas.DAYS_PER_YEAR} days ({_show(schemas.DAYS_PER_YEAR * n)}); check the "
+                "number and the headcount"
+            ),
+        )
+    add(
+        "overtime_hours",
+        col("overtime_hours") > schemas.HOURS_PER_YEAR * h,
+        lambda v, n: (
+            f"{_show(v)} overtime hours is more than the headcount {_show(n)} × "
+            f"{schemas.HOURS_PER_YEAR} hours in a year; check the number and the headcount"
+        ),
+    )
+    lo, hi = schemas.FULL_TIME_HOURS
+    hours = col("theoretical_hours_per_fte")
+    add(
+        "theoretical_hours_per_fte",
+        (hours < lo) | (hours > hi),
+        lambda v, n: (
+            f"{_show(v)} hours is not a full-time year; write the annual working "
+            f"hours of one FTE ({_show(lo)}–{_show(hi)}), or leave the cell empty for 1850"
+        ),
+    )
+    for (file, column), (rows, msgs) in found.items():
+        order = sorted(range(len(rows)), key=rows.__getitem__)
+        _add_row_problems(
+            problems, file, [rows[k] for k in order], column, [msgs[k] for k in order]
+        )
 
 
 def _duplicate_problems(
@@ -994,7 +1400,7 @@ def _instruments(
 # --------------------------------------------------------------------------- datasets
 
 _DATASET_KEYS = {"name", "instrument", "instruments", "files", "wave_period", "columns"}
-_DATASET_KEYS |= {"ignore_columns", "sheet", "description", "waves"}
+_DATASET_KEYS |= {"ignore_columns", "sheet", "header_row", "description", "waves"}
 _FILE_KEYS = {"survey": "responses", "units": "units", "hr": "hr", "finance": "finance"}
 
 
@@ -1052,7 +1458,8 @@ def load_dataset(folder: str | Path) -> Dataset:
             instruments=instruments,
             columns=columns,
             ignore_columns=ignore,
-            sheet=config.get("sheet", 0),
+            sheet=_per_table(config.get("sheet"), key),
+            header_row=_per_table(config.get("header_row"), key),
         )
     frames = {t: r.frame for t, r in reads.items()}
     for table in TABLES:
@@ -1071,7 +1478,9 @@ def load_dataset(folder: str | Path) -> Dataset:
         value_labels={k: v for r in reads.values() for k, v in r.value_labels.items()},
         wave_order=wave_order,
     )
-    problems += _cross_problems(dataset, {t: r.locate for t, r in reads.items()})
+    located = {t: r.locate for t, r in reads.items()}
+    problems += _name_problems(dataset, located)
+    problems += _cross_problems(dataset, located)
     if problems:
         raise DataValidationError(problems)
     return Dataset(
@@ -1110,8 +1519,11 @@ def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any] | None
             )
         )
         return None
+    if _outside(path, folder.resolve()):
+        problems.append(_outside_problem("dataset.yaml"))
+        return None
     try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+        config = load_yaml(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         problems.append(Problem("dataset.yaml", None, None, f"is not UTF-8 text; {_SAVE_UTF8}"))
         return None
@@ -1170,6 +1582,31 @@ def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any] | None
                 + _WAVES_EXAMPLE,
             )
         )
+    for key, ok, what in (
+        ("header_row", _is_row, "a row number (1 is the first row), e.g. header_row: 3"),
+        (
+            "sheet",
+            _is_sheet,
+            "a sheet name or number (0 is the first sheet), e.g. sheet: Vastaukset",
+        ),
+    ):
+        value = config.get(key)
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            bad = [k for k, v in value.items() if k not in _FILE_KEYS or not ok(v)]
+        else:
+            bad = [] if ok(value) else [key]
+        if bad:
+            problems.append(
+                Problem(
+                    "dataset.yaml",
+                    None,
+                    None,
+                    f"key '{key}' must be {what}, or such a value for each table under survey, "
+                    "units, hr or finance",
+                )
+            )
     if "columns" in config and not _is_column_mapping(config["columns"]):
         problems.append(
             Problem(
@@ -1181,6 +1618,39 @@ def _read_config(folder: Path, problems: list[Problem]) -> dict[str, Any] | None
             )
         )
     return None if problems else config
+
+
+def _is_row(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _is_sheet(value: object) -> bool:
+    return (isinstance(value, str) and bool(value)) or (
+        isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    )
+
+
+def _per_table(value: Any, key: str) -> Any:
+    """A dataset.yaml setting given once for every table, or per table under its key."""
+    return value.get(key) if isinstance(value, dict) else value
+
+
+def _outside(path: Path, root: Path) -> bool:
+    """True when ``path`` (or the file a link at it points to) is not inside ``root``."""
+    try:
+        return not path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a link loop
+        return True
+
+
+def _outside_problem(name: str) -> Problem:
+    return Problem(
+        name,
+        None,
+        None,
+        "is a link to a file outside the dataset folder, so it is not read; copy the file "
+        "itself into the folder in place of the link",
+    )
 
 
 def _is_column_mapping(value: object) -> bool:
@@ -1199,6 +1669,11 @@ def _yaml_message(exc: yaml.YAMLError) -> str:
     """One line from PyYAML's multi-line message: where, what, and what to check."""
     mark = getattr(exc, "problem_mark", None)
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    if isinstance(exc, AliasRefused):
+        return (
+            f"the YAML alias '*{exc.anchor}'{where} (a copy of the value marked "
+            f"'&{exc.anchor}') is not allowed; write the values out in full"
+        )
     what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
     if context and context_mark is not None:
@@ -1212,9 +1687,14 @@ def _config_instruments(config: Mapping[str, Any], folder: Path) -> tuple[Instru
     out = []
     for n in names:
         local = folder / str(n)
+        if local.suffix in (".yaml", ".yml") and _outside(local, folder.resolve()):
+            raise InstrumentError(
+                f"'{n}' is outside the dataset folder (or a link out of it), so it is not "
+                "read; copy the instrument file into the folder and name it from there"
+            )
         if local.suffix in (".yaml", ".yml") and local.is_file():
             try:  # the loader's YAML message spans lines; the CLI prints one line a problem
-                yaml.safe_load(local.read_text(encoding="utf-8"))
+                load_yaml(local.read_text(encoding="utf-8"))
             except yaml.YAMLError as exc:
                 raise InstrumentError(f"{local}: {_yaml_message(exc)}") from None
         out.append(load_instrument(local if local.suffix in (".yaml", ".yml") else str(n)))
@@ -1255,6 +1735,26 @@ def _config_files(
                 continue
             names = value if isinstance(value, list) else [value]
             files[key] = [folder / str(n) for n in names]
+    root = folder.resolve()
+    for key, paths in files.items():
+        inside = []
+        for p in paths:
+            if not _outside(p, root):
+                inside.append(p)
+            elif _outside(p.parent, root):  # the path as written leaves the folder
+                written = p.relative_to(folder) if p.is_relative_to(folder) else p
+                problems.append(
+                    Problem(
+                        "dataset.yaml",
+                        None,
+                        None,
+                        f"key 'files': '{key}: {written}' is outside the dataset folder, so it "
+                        "is not read; copy the file into the folder and name it from there",
+                    )
+                )
+            else:
+                problems.append(_outside_problem(p.name))
+        files[key] = inside
     for key in ("survey", "units"):
         if key not in files:
             problems.append(
@@ -1317,12 +1817,149 @@ def validate(dataset: Dataset, *, raise_on_error: bool = True) -> ValidationRepo
                 problems.append(Problem(table, None, c, "required column is missing"))
         _schema_problems(read, kind, dataset.instruments, problems)
         _duplicate_problems(read, spec, kind, problems)
+        _row_problems(read, kind, problems)
         reads[table] = read
-    problems += _cross_problems(dataset, {t: r.locate for t, r in reads.items()})
+    located = {t: r.locate for t, r in reads.items()}
+    problems += _name_problems(dataset, located)
+    problems += _cross_problems(dataset, located)
     report = ValidationReport(tuple(sorted(problems)), {t: len(dataset.table(t)) for t in TABLES})
     if problems and raise_on_error:
         raise DataValidationError(problems)
     return report
+
+
+# Letters of other scripts that look like Latin ones (after casefold), from Unicode's
+# confusables list (https://www.unicode.org/Public/security/latest/confusables.txt).
+_LOOKALIKE = str.maketrans(
+    "авсеёікмнорстухѕјԁԛԝһӏүαβεζηικμνορτυχϲ",
+    "abceëikmhopctyxsjdqwhlyabeznikmvoptuxc",
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def _skeleton(name: str) -> str:
+    """The form two names share when a reader cannot tell them apart: compatibility
+    forms folded (NFKC), case folded, look-alike letters of other scripts mapped to
+    Latin, runs of spaces made one."""
+    text = unicodedata.normalize("NFKC", name).casefold().translate(_LOOKALIKE)
+    return " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=65536)
+def _scripts(name: str) -> frozenset[str]:
+    """The alphabets (Unicode scripts) of the letters of ``name``."""
+    return frozenset(_script(c) for c in name) - {""}
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "?").split(" ")[0] if ch.isalpha() else ""
+
+
+def _describe(ch: str) -> str:
+    return f"'{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')})"
+
+
+def _difference(spelling: str, other: str) -> str:
+    """What makes ``spelling`` differ from the look-alike ``other``, for a reader."""
+    odd = [c for c in dict.fromkeys(spelling) if c not in other and _script(c) != "LATIN"]
+    odd = odd or [c for c in dict.fromkeys(spelling) if c not in other and not c.isspace()]
+    if odd and unicodedata.normalize("NFKC", spelling).casefold() != other.casefold():
+        return "is written with other characters: " + ", ".join(_describe(c) for c in odd[:3])
+    if spelling.casefold() == other.casefold():
+        return "differs in upper and lower case"
+    if " ".join(spelling.split()) == " ".join(other.split()):
+        return "differs in its spaces"
+    return "is written with other characters: " + ", ".join(_describe(c) for c in odd[:3])
+
+
+def _suspect_pairs(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The distinct (org, unit) pairs of each table whose names need a closer look: a name
+    with another spelling of the same skeleton in any table, or with letters of several
+    alphabets. Vectorised over distinct names: 300 000 answers cost no more than their
+    few thousand units."""
+    pairs = {}
+    for table, frame in frames.items():
+        p = frame[["org", "unit"]].reset_index(drop=True)
+        pairs[table] = p[p["org"].notna()].drop_duplicates()
+    every = pd.concat(pairs.values())
+    unit = every["unit"].fillna("")
+    org_key = every["org"].map(_skeleton)
+    unit_key = org_key + "\n" + unit.map(_skeleton)
+    both = every["org"] + "\n" + unit
+    spellings = pd.concat([every["org"], both]).groupby(pd.concat([org_key, unit_key])).nunique()
+    out = {}
+    for table, p in pairs.items():
+        unit = p["unit"].fillna("")
+        org_key = p["org"].map(_skeleton)
+        keep = (org_key.map(spellings) > 1) | (
+            (org_key + "\n" + unit.map(_skeleton)).map(spellings) > 1
+        )
+        keep |= p["org"].map(lambda n: len(_scripts(n)) > 1)
+        keep |= unit.map(lambda n: len(_scripts(n)) > 1)
+        out[table] = p[keep]
+    return out
+
+
+def _name_problems(dataset: Dataset, locate: Mapping[str, Any]) -> list[Problem]:
+    """Organisation and unit names that a reader cannot tell apart but the data would count
+    as different (``'Itä'`` with a Cyrillic ``'І'``, other case, a double space), and names
+    that mix scripts. Each odd spelling is named once per file, beside the first spelling."""
+    problems: list[Problem] = []
+    # skeleton -> the first spelling, and where it is (table, index)
+    first: dict[tuple[str, ...], tuple[tuple[str, ...], str, int]] = {}
+    reported: set[tuple[str, tuple[str, ...]]] = set()
+    tables = {
+        t: dataset.table(t)
+        for t in ("units", "responses", "hr", "finance")
+        if t in locate
+        and not dataset.table(t).empty
+        and {"org", "unit"} <= set(dataset.table(t).columns)
+    }
+    if not tables:
+        return problems
+    for table, pairs in _suspect_pairs(tables).items():
+        for i, org, unit in zip(pairs.index, pairs["org"], pairs["unit"], strict=True):
+            names = [("org", str(org))] + ([("unit", str(unit))] if pd.notna(unit) else [])
+            for depth, (what, name) in enumerate(names, start=1):
+                spelling = tuple(n for _, n in names[:depth])
+                key = tuple(_skeleton(n) for n in spelling)
+                owner = f" of org '{spelling[0]}'" if what == "unit" else ""
+                seen = first.setdefault(key, (spelling, table, int(i)))
+                if seen[0] != spelling and seen[0][:-1] == spelling[:-1]:
+                    file, row = locate[table](int(i))
+                    if (file, spelling) in reported:
+                        continue
+                    reported.add((file, spelling))
+                    where = "{}, row {}".format(*locate[seen[1]](seen[2]))
+                    problems.append(
+                        Problem(
+                            file,
+                            row,
+                            what,
+                            f"{what} '{name}'{owner} looks like '{seen[0][-1]}' ({where}) "
+                            f"but {_difference(name, seen[0][-1])}; write it the same way "
+                            "in every file",
+                        )
+                    )
+                    continue
+                scripts = _scripts(name)
+                if len(scripts) > 1 and ("mixed", spelling) not in reported:
+                    file, row = locate[table](int(i))
+                    reported.add(("mixed", spelling))
+                    main = "LATIN" if "LATIN" in scripts else sorted(scripts)[0]
+                    odd = [c for c in dict.fromkeys(name) if _script(c) not in ("", main)]
+                    problems.append(
+                        Problem(
+                            file,
+                            row,
+                            what,
+                            f"{what} '{name}'{owner} mixes letters of different alphabets: "
+                            + ", ".join(_describe(c) for c in odd[:3])
+                            + "; type the name again on a Finnish keyboard, in every file "
+                            "where it appears",
+                        )
+                    )
+    return problems
 
 
 def _cross_problems(dataset: Dataset, locate: Mapping[str, Any]) -> list[Problem]:
@@ -1335,6 +1972,8 @@ def _cross_problems(dataset: Dataset, locate: Mapping[str, Any]) -> list[Problem
     if any(not set(cols) <= set(dataset.table(t).columns) for t, cols in needed.items()):
         return problems  # a missing column is reported already; cross checks would only echo it
     listed = set(map(tuple, units[["org", "unit"]].drop_duplicates().to_numpy().tolist()))
+    # a spelling that only looks different is reported by _name_problems, not here again
+    lookalike = {(_skeleton(str(o)), _skeleton(str(u))) for o, u in listed}
     unit_file = locate["units"](0)[0] if not units.empty else "the unit list"
     if "." not in unit_file:  # validate() on tables in memory: name the table
         unit_file = "the unit list"
@@ -1343,6 +1982,8 @@ def _cross_problems(dataset: Dataset, locate: Mapping[str, Any]) -> list[Problem
         known = sorted(str(u) for o, u in listed if o == org)
         near = difflib.get_close_matches(str(unit), known, n=1, cutoff=0.8)
         hint = f"did you mean '{near[0]}'? " if near else ""
+        if dataset.value_labels and re.fullmatch(r"-?\d+", str(unit)):  # an unlabelled code
+            hint = f"the SPSS file has no value label for the code {unit}; add one there, or "
         return (
             f"unit '{unit}' of org '{org}'{wave} is not in {unit_file}; {hint}"
             f"correct the unit here, or add it to {unit_file}"
@@ -1360,6 +2001,8 @@ def _cross_problems(dataset: Dataset, locate: Mapping[str, Any]) -> list[Problem
         u = units.reset_index(names="unit_index")
         merged = counts.merge(u[[*key, "invited", "unit_index"]], on=key, how="left")
         for row in merged[merged["unit_index"].isna()].itertuples(index=False):
+            if (_skeleton(str(row.org)), _skeleton(str(row.unit))) in lookalike:
+                continue
             file, r = locate["responses"](int(row.first_index))
             answers = f"{row.n} answer{'s' if row.n != 1 else ''}"
             problems.append(
@@ -1420,7 +2063,7 @@ def _cross_problems(dataset: Dataset, locate: Mapping[str, Any]) -> list[Problem
             continue
         firsts = with_unit.groupby(["org", "unit"], sort=True)["first_index"].min()
         for (org, unit), idx in firsts.items():
-            if (org, unit) not in listed:
+            if (org, unit) not in listed and (_skeleton(org), _skeleton(unit)) not in lookalike:
                 file, r = locate[table](int(idx))
                 problems.append(Problem(file, r, "unit", not_listed(org, unit, "")))
     return problems + _wave_order_problems(dataset)

@@ -7,7 +7,8 @@ neither compute nor hide anything. Report code
 only that; a missing value (NaN) is drawn as "not shown", never as a number.
 
 Labels are passed in by the caller in the report's language; numbers on the
-figures use the language's format (``lang``).
+figures use the language's format (``lang``). Every text is drawn as written:
+a ``$`` in a unit's name is a dollar sign, never the start of a formula.
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
 
     _, new = plt.subplots(figsize=size)
     return new
+
+
+def _plain(text: object) -> str:
+    """``text`` with ``$`` escaped, so matplotlib draws it and never parses it as mathtext
+    (a name such as ``$\\frac{1}$`` would otherwise stop the figure with an error)."""
+    return str(text).replace("$", r"\$")
 
 
 def band_colour(share: float) -> str:
@@ -120,7 +127,7 @@ def qwl_gauge(
             ax.text(
                 mid,
                 0.5,
-                band_labels[i],
+                _plain(band_labels[i]),
                 ha="center",
                 va="center",
                 fontsize=7.5,
@@ -130,7 +137,7 @@ def qwl_gauge(
         ax.fill_between([100 * ci[0], 100 * ci[1]], 1.08, 1.22, color="black", lw=0)
     ax.plot([100 * value, 100 * value], [-0.08, 1.3], color="black", lw=2)
     ax.plot([100 * value], [1.42], marker="v", markersize=11, color="black")
-    text = f"{label} {_pct(value, lang, 1)}{unit}".strip()
+    text = _plain(f"{label} {_pct(value, lang, 1)}{unit}".strip())
     ax.text(100 * value, 1.62, text, ha="center", va="bottom", fontsize=10, weight="bold")
     shapes = ("D", "o", "s", "^")
     for i, (name, ref) in enumerate((markers or {}).items()):
@@ -144,7 +151,7 @@ def qwl_gauge(
             linestyle="none",
             markerfacecolor=_SERIES_COLOURS[(i + 1) % 4],
             markeredgecolor="black",
-            label=f"{name} {_pct(ref, lang, 1)}{unit}",
+            label=_plain(f"{name} {_pct(ref, lang, 1)}{unit}"),
         )
     if markers:
         ax.legend(
@@ -157,7 +164,7 @@ def qwl_gauge(
     ax.set_xticklabels(
         [fmt_number(t, lang=lang, decimals=0) for t in range(0, 101, 10)], fontsize=8
     )
-    ax.set_xlabel(axis_label, fontsize=9)
+    ax.set_xlabel(_plain(axis_label), fontsize=9)
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     return ax
@@ -199,16 +206,16 @@ def factor_profile(
             pos,
             100 * np.nan_to_num(values),
             width=width * 0.95,
-            label=str(name),
+            label=_plain(name),
             color=_SERIES_COLOURS[i % len(_SERIES_COLOURS)],
         )
         for p, v in zip(pos, values, strict=True):
             if not np.isnan(v):
                 ax.text(p, 100 * v + 1, _pct(v, lang), ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x)
-    ax.set_xticklabels([str(c) for c in table.columns], fontsize=9)
+    ax.set_xticklabels([_plain(c) for c in table.columns], fontsize=9)
     ax.set_ylim(0, 105)
-    ax.set_ylabel(axis_label)
+    ax.set_ylabel(_plain(axis_label))
     ax.legend(loc="lower right", fontsize=8, frameon=True)
     for side in ("right", "top"):
         ax.spines[side].set_visible(False)
@@ -280,7 +287,7 @@ def unit_heatmap(
             ax.text(
                 cols / 2,
                 rows - 0.5 - i,
-                notes[label],
+                _plain(notes[label]),
                 ha="center",
                 va="center",
                 fontsize=8,
@@ -290,10 +297,10 @@ def unit_heatmap(
     ax.set_xlim(0, cols)
     ax.set_ylim(0, rows)
     ax.set_xticks(np.arange(cols) + 0.5)
-    ax.set_xticklabels([str(c) for c in table.columns], fontsize=8.5)
+    ax.set_xticklabels([_plain(c) for c in table.columns], fontsize=8.5)
     ax.xaxis.tick_top()
     ax.set_yticks(np.arange(rows) + 0.5)
-    ax.set_yticklabels([str(r) for r in table.index[::-1]], fontsize=8.5)
+    ax.set_yticklabels([_plain(r) for r in table.index[::-1]], fontsize=8.5)
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)
@@ -343,7 +350,7 @@ def trend(
         part = part.assign(x=part["wave"].astype("str").map(pos)).sort_values("x")
         colour = _SERIES_COLOURS[i % len(_SERIES_COLOURS)]
         y = 100 * part["value"].to_numpy(dtype="float64")
-        ax.plot(part["x"], y, marker="o", color=colour, label=str(name))
+        ax.plot(part["x"], y, marker="o", color=colour, label=_plain(name))
         if {"ci_low", "ci_high"} <= set(part.columns):
             low = 100 * part["ci_low"].to_numpy(dtype="float64")
             high = 100 * part["ci_high"].to_numpy(dtype="float64")
@@ -375,13 +382,13 @@ def trend(
                 100 * bounds[i], 100 * bounds[i + 1], color=BAND_COLOURS[i], alpha=0.12, lw=0
             )
     ax.set_xticks(range(len(waves)))
-    ax.set_xticklabels(waves)
+    ax.set_xticklabels([_plain(w) for w in waves])
     ax.set_xlim(-0.4, len(waves) - 0.4)
     # A line chart need not start at zero; ten points of room on both sides, whole tens.
     low_edge = max(0.0, 10 * np.floor(bottom / 10) - 10) if bottom < top else 0.0
     ax.set_ylim(low_edge, min(100.0, 10 * np.ceil(top / 10) + 10))
-    ax.set_xlabel(wave_label)
-    ax.set_ylabel(axis_label)
+    ax.set_xlabel(_plain(wave_label))
+    ax.set_ylabel(_plain(axis_label))
     ax.legend(loc="lower left", fontsize=8)
     for edge in ("right", "top"):
         ax.spines[edge].set_visible(False)
@@ -437,7 +444,7 @@ def time_breakdown(
                 ax.text(
                     left + hours / 2,
                     y,
-                    f"{row.part}\n{fmt_number(hours, lang=lang, decimals=0)} h",
+                    _plain(f"{row.part}\n{fmt_number(hours, lang=lang, decimals=0)} h"),
                     ha="center",
                     va="center",
                     fontsize=7,
@@ -445,8 +452,8 @@ def time_breakdown(
                 )
             left += hours
     ax.set_yticks(range(len(bars)))
-    ax.set_yticklabels(bars[::-1], fontsize=9)
-    ax.set_xlabel(axis_label)
+    ax.set_yticklabels([_plain(b) for b in bars[::-1]], fontsize=9)
+    ax.set_xlabel(_plain(axis_label))
     ticks = ax.get_xticks()
     ax.set_xticks(ticks)
     ax.set_xticklabels([fmt_number(t, lang=lang, decimals=0) for t in ticks])

@@ -22,6 +22,11 @@ from hrproductivity.instruments import Instrument
 
 __all__ = [
     "BACKGROUND_COLUMNS",
+    "DAYS_PER_YEAR",
+    "FTE_PER_PERSON_MAX",
+    "FULL_TIME_HOURS",
+    "HOURS_PER_YEAR",
+    "LARGEST_AMOUNT",
     "TableSpec",
     "finance_schema",
     "hr_schema",
@@ -33,6 +38,26 @@ __all__ = [
 
 BACKGROUND_COLUMNS = ("role", "age_group", "tenure_group", "gender")
 _NOT_WHOLE = "is not a whole number; it counts people or events"
+
+# Bounds of what an HR or finance row can hold (docs/data_checks.md). An HR row
+# covers one unit for one period of at most a year.
+#: Calendar days a person can be absent or in training in a period.
+DAYS_PER_YEAR = 365
+#: Hours a year has: no person works more overtime than that.
+HOURS_PER_YEAR = 8760
+#: FTE above this multiple of headcount is refused (FTE over the period may exceed
+#: a headcount taken at its end when staff left, but not by half again).
+FTE_PER_PERSON_MAX = 1.5
+#: The plausible range of ``theoretical_hours_per_fte``: the annual working hours of
+#: one full-time person (1 850 by default; Finnish collective agreements 1 600–1 950).
+FULL_TIME_HOURS = (1000.0, 2500.0)
+#: No count, day, hour or euro figure of one unit or organisation reaches 10^12
+#: (the whole Finnish state budget is below 10^11 €).
+LARGEST_AMOUNT = 1e12
+_TOO_LARGE = (
+    "is too large to be real (more than 10^12); check the cell, e.g. for digits "
+    "typed twice or a cell formatted as a date"
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +71,7 @@ class TableSpec:
     text: tuple[str, ...] = ()
     key: tuple[str, ...] = ()
     prefixes: tuple[str, ...] = ()  # free columns allowed by prefix, e.g. comment_
+    filled: tuple[str, ...] = ()  # number columns whose cells may not be empty
 
     @property
     def known(self) -> tuple[str, ...]:
@@ -105,6 +131,7 @@ def table_spec(kind: str, instruments: Sequence[Instrument] = ()) -> TableSpec:
             integer=("headcount", "sick_spells", "leavers"),
             text=("org", "unit", "period"),
             key=("org", "unit", "period"),
+            filled=_HR_NUMBERS[:8],
         )
     if kind == "finance":
         return TableSpec(
@@ -128,13 +155,18 @@ def _id(nullable: bool = False) -> pa.Column:
     )
 
 
-def _non_negative(required: bool = True, *, integer: bool = False) -> pa.Column:
+def _non_negative(
+    required: bool = True, *, integer: bool = False, nullable: bool = True
+) -> pa.Column:
     import pandera.pandas as pa
 
-    checks = [pa.Check.ge(0, error="is negative; it must be 0 or more")]
+    checks = [
+        pa.Check.ge(0, error="is negative; it must be 0 or more"),
+        pa.Check.le(LARGEST_AMOUNT, error=_TOO_LARGE),
+    ]
     if integer:
         checks.append(pa.Check(lambda s: s == s.round(), error=_NOT_WHOLE))
-    return pa.Column(float, checks, nullable=True, required=required)
+    return pa.Column(float, checks, nullable=nullable, required=required)
 
 
 def responses_schema(instruments: Sequence[Instrument]) -> pa.DataFrameSchema:
@@ -180,6 +212,7 @@ def units_schema() -> pa.DataFrameSchema:
                 float,
                 [
                     pa.Check.ge(0, error="is negative; it must be 0 or more"),
+                    pa.Check.le(LARGEST_AMOUNT, error=_TOO_LARGE),
                     pa.Check(lambda s: s == s.round(), error=_NOT_WHOLE),
                 ],
                 nullable=False,
@@ -192,13 +225,16 @@ def units_schema() -> pa.DataFrameSchema:
 
 
 def hr_schema() -> pa.DataFrameSchema:
-    """Schema of the HR register: FTE, days, counts and costs never negative."""
+    """Schema of the HR register: FTE, days, counts and costs never negative, never empty
+    in a required column (an empty cell is not zero: the figures of the unit would be wrong)."""
     import pandera.pandas as pa
 
     spec = table_spec("hr")
     columns: dict[str, pa.Column] = {"org": _id(), "unit": _id(), "period": _id()}
     for c in spec.numeric:
-        columns[c] = _non_negative(c in spec.required, integer=c in spec.integer)
+        columns[c] = _non_negative(
+            c in spec.required, integer=c in spec.integer, nullable=c not in spec.filled
+        )
     return pa.DataFrameSchema(columns, strict=False)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from hrproductivity._yaml import load_yaml
 from hrproductivity.errors import InstrumentError, UnknownNameError
 
 __all__ = ["Instrument", "Item", "Total", "bundled_instruments", "load_instrument"]
@@ -131,7 +132,7 @@ def load_instrument(name_or_path: str | Path | Instrument) -> Instrument:
     else:
         raise UnknownNameError("instrument", str(name_or_path), bundled_instruments())
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as exc:
         raise InstrumentError(f"{where}: not valid YAML: {exc}") from None
     return _parse(raw, where)

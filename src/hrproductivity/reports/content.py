@@ -33,7 +33,6 @@ import io
 import json
 import math
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -219,7 +218,9 @@ def ensure_cache(
     settings = PrepareSettings(
         min_n=min_n, rank_only_below=max(10, min_n), min_n_comments=min_n_comments
     )
-    folder = Path(tempfile.mkdtemp(prefix="hrp-report-cache-"))
+    from hrproductivity._files import scratch_dir
+
+    folder = scratch_dir("hrp-report-cache-")  # removed at exit, or by the next run after kill -9
     return str(prepare_cache(dataset, folder, settings=settings))
 
 

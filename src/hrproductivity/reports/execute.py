@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from hrproductivity._files import scratch_tempdir
 from hrproductivity.reports.record import RESULTS_ENV
 
 __all__ = ["execute_notebook"]
@@ -63,7 +63,7 @@ def execute_notebook(
 
     notebook = Path(notebook)
     previous = os.environ.get(RESULTS_ENV)
-    with tempfile.TemporaryDirectory(prefix="hrp-kernel-") as sockets:
+    with scratch_tempdir("hrp-kernel-") as sockets:
         config = Config()
         if sys.platform != "win32" and len(os.fsencode(sockets)) < 90:
             config.KernelManager.transport = "ipc"

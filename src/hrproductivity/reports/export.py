@@ -17,10 +17,10 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hrproductivity._files import scratch_tempdir
 from hrproductivity.errors import ReportError
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def to_pdf(html: Path, pdf: Path, *, chromium: str | None = None, timeout: float
         When Chromium is missing, fails, or writes no PDF.
     """
     browser = chromium or find_chromium()
-    with tempfile.TemporaryDirectory(prefix="hrp-chromium-") as profile:
+    with scratch_tempdir("hrp-chromium-") as profile:
         command = [
             browser,
             "--headless",

@@ -26,6 +26,9 @@ __all__ = ["LEVELS", "Job", "dataset_hash", "plan_jobs", "slug"]
 
 LEVELS = ("org", "unit")
 _UNSAFE = re.compile(r"[^\w.-]+")
+# A file name has at most 255 bytes; the report's own suffixes and the temporary
+# name of an atomic write (".<name>.<random>.tmp") need room beside the slug.
+_SLUG_BYTES = 80
 
 
 @dataclass(frozen=True)
@@ -61,12 +64,36 @@ class Job:
 def slug(text: str) -> str:
     """A file-name-safe form of ``text``: letters (ä, ö kept), digits, ``_ . -``.
 
+    At most 80 bytes (UTF-8): a longer name is cut and ends in 8 hex digits of
+    its SHA-256, so two long names that start alike still differ.
+
     Examples
     --------
     >>> slug("Päiväkoti Auringonkukka")
     'Päiväkoti-Auringonkukka'
     """
-    return _UNSAFE.sub("-", text.strip()).strip("-.") or "x"
+    out = _UNSAFE.sub("-", text.strip()).strip("-.") or "x"
+    if len(out.encode("utf-8")) <= _SLUG_BYTES:
+        return out
+    head = out.encode("utf-8")[: _SLUG_BYTES - 9].decode("utf-8", "ignore").rstrip("-.")
+    return f"{head}-{_short_hash(text)}"
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def _unique(names: list[str], keys: list[str]) -> list[str]:
+    """Report names made unique: where different names give one slug (``'A/B'`` and
+    ``'A B'``, or ``'Itä'`` and ``'itä'`` on a case-insensitive disk), each of them gets
+    ``-`` and 8 hex digits of its own name's SHA-256."""
+    count: dict[str, int] = {}
+    for n in names:
+        count[n.casefold()] = count.get(n.casefold(), 0) + 1
+    return [
+        f"{n}-{_short_hash(k)}" if count[n.casefold()] > 1 else n
+        for n, k in zip(names, keys, strict=True)
+    ]
 
 
 def plan_jobs(
@@ -128,22 +155,27 @@ def plan_jobs(
     answers = data.responses[data.responses["wave"] == wave]
     folder = str(Path(data.folder).resolve())
     jobs: list[Job] = []
+    org_names = dict(zip(known, _unique([slug(o) for o in known], known), strict=True))
     if level == "org":
         n_by_org = answers.groupby("org")["respondent"].nunique()
         for org in chosen:
             n = int(n_by_org.get(org, 0))
             reason = _too_few(n, min_n, wave)
-            jobs.append(Job(slug(org), {"dataset": folder, "org": org}, reason))
+            jobs.append(Job(org_names[org], {"dataset": folder, "org": org}, reason))
         return jobs
     units = data.units[data.units["wave"] == wave]
     n_by_unit = answers.groupby(["org", "unit"])["respondent"].nunique()
-    for org, unit in sorted(zip(units["org"], units["unit"], strict=True)):
-        if org not in chosen:
-            continue
+    pairs = [
+        (o, u) for o, u in sorted(zip(units["org"], units["unit"], strict=True)) if o in chosen
+    ]
+    names = _unique(
+        [f"{org_names[o]}-{slug(u)}" for o, u in pairs], [f"{o}\n{u}" for o, u in pairs]
+    )
+    for (org, unit), name in zip(pairs, names, strict=True):
         n = int(n_by_unit.get((org, unit), 0))
         reason = _too_few(n, min_n, wave)
         params = {"dataset": folder, "org": org, "unit": unit}
-        jobs.append(Job(f"{slug(org)}-{slug(unit)}", params, reason))
+        jobs.append(Job(name, params, reason))
     return jobs
 
 

@@ -43,6 +43,7 @@ def build_reports(
     executor: str = "local",
     scheduler: str | None = None,
     resume: bool = True,
+    timeout: float | None = 600,
     progress: bool = False,
 ) -> Manifest:
     """Produce the organisation or unit reports of one survey wave.
@@ -71,7 +72,7 @@ def build_reports(
         (placement only below 10), comments only from ``min_n_comments``.
     show_comments : bool
         Include open comments (still subject to ``min_n_comments``).
-    jobs, executor, scheduler, resume, progress
+    jobs, executor, scheduler, resume, timeout, progress
         As in :func:`~hrproductivity.reports.run_reports`.
 
     Returns
@@ -108,6 +109,7 @@ def build_reports(
             executor=executor,
             scheduler=scheduler,
             resume=resume,
+            timeout=timeout,
             out=out,
             parameters={**preparer.parameters, "show_comments": show_comments},
             prepare=preparer,

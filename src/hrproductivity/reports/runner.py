@@ -23,7 +23,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hrproductivity._files import atomic_write
+from hrproductivity._files import atomic_write, scratch_tempdir
 from hrproductivity.errors import ReportError, UnknownNameError
 from hrproductivity.reports.executors import get_executor
 from hrproductivity.reports.index import write_index
@@ -257,7 +257,7 @@ def run_reports(
         if todo and prepare is not None and cache is not None:
             ensure_prepared(prepare, cache)
         notebook = _load_template(template)
-        scratch = tempfile.TemporaryDirectory(prefix="hrp-run-", ignore_cleanup_errors=True)
+        scratch = scratch_tempdir("hrp-run-")  # and removes those of runs killed with -9
         tasks = [
             Task(
                 key=e.key,

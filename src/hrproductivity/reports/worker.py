@@ -250,7 +250,7 @@ def _execute(nb: Any, task: Task, work: Path, attempt: int) -> None:
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         if not started:
             raise _KernelStartError(_last_line(log)) from exc
-        raise _CellFailure(_cell_error(nb, current, exc)) from None
+        raise _CellFailure(_cell_error(nb, current, exc, timeout=task.timeout)) from None
     except Exception as exc:
         if not started:
             raise _KernelStartError(_last_line(log)) from exc
@@ -268,9 +268,17 @@ def _kernel_env() -> dict[str, str]:
     return env
 
 
-def _cell_error(nb: Any, current: int, exc: BaseException) -> dict[str, Any]:
+def _cell_error(
+    nb: Any, current: int, exc: BaseException, *, timeout: float | None = None
+) -> dict[str, Any]:
     """Where a notebook failed: the cell, an excerpt of its source, the exception line."""
     index, ename, evalue = current, type(exc).__name__, _one_line(exc)
+    if ename == "CellTimeoutError":  # its own message ends in a line of dashes
+        limit = f" of {timeout:g} s" if timeout else ""
+        evalue = (
+            f"the cell ran longer than the time limit{limit}; allow more time with "
+            "--timeout SECONDS (hrproductivity reports) or timeout= (run_reports)"
+        )
     for i, cell in enumerate(nb.cells):
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if errors:
