@@ -51,9 +51,10 @@ class Tables:
         like: tuple[str, str] = ("Pohjala", "Kotihoito"),
         answers: dict[str, float] | None = None,
         invited: int | None = None,
+        waves: tuple[str, ...] = WAVES,
     ) -> None:
-        """A new unit with ``n`` respondents in every wave, answers copied from ``like``."""
-        for wave in WAVES:
+        """A new unit with ``n`` respondents in ``waves``, answers copied from ``like``."""
+        for wave in waves:
             source = self.survey.loc[self.rows(*like, wave=wave)[:n]].copy()
             source["org"], source["unit"] = org, unit
             source["respondent"] = [f"x-{org[:3]}-{unit[:3]}-{wave}-{i}" for i in range(n)]
@@ -74,7 +75,12 @@ def _read(name: str) -> pd.DataFrame:
     return pd.read_csv(EXAMPLE / f"{name}.csv", dtype={"wave": "str", "period": "str"})
 
 
-def crafted(folder: Path, change: Callable[[Tables], None] | None = None) -> Path:
+def crafted(
+    folder: Path,
+    change: Callable[[Tables], None] | None = None,
+    *,
+    units: dict[str, list[str]] | None = None,
+) -> Path:
     """Write a two-organisation, two-wave dataset cut from the example into ``folder``.
 
     Parameters
@@ -83,6 +89,8 @@ def crafted(folder: Path, change: Callable[[Tables], None] | None = None) -> Pat
         Created; the dataset folder.
     change : callable, optional
         Called with the :class:`Tables` before they are written.
+    units : dict, optional
+        Keep only these units of each organisation (all by default).
 
     Returns
     -------
@@ -91,13 +99,22 @@ def crafted(folder: Path, change: Callable[[Tables], None] | None = None) -> Pat
     """
     survey = _read("survey")
     survey = survey[survey["org"].isin(ORGS) & survey["wave"].isin(WAVES)].reset_index(drop=True)
-    units = _read("units")
-    units = units[units["org"].isin(ORGS) & units["wave"].isin(WAVES)].reset_index(drop=True)
+    unit_list = _read("units")
+    unit_list = unit_list[unit_list["org"].isin(ORGS) & unit_list["wave"].isin(WAVES)]
+    unit_list = unit_list.reset_index(drop=True)
     hr = _read("hr")
     hr = hr[hr["org"].isin(ORGS) & hr["period"].isin(WAVES)].reset_index(drop=True)
     finance = _read("finance")
     finance = finance[finance["org"].isin(ORGS) & finance["period"].isin(WAVES)]
-    tables = Tables(survey, units, hr, finance.reset_index(drop=True))
+    tables = Tables(survey, unit_list, hr, finance.reset_index(drop=True))
+    if units is not None:
+        for name in ("survey", "units", "hr", "finance"):
+            t = getattr(tables, name)
+            keep = [
+                pd.isna(u) or u in units.get(o, [])
+                for o, u in zip(t["org"], t["unit"], strict=True)
+            ]
+            setattr(tables, name, t[keep].reset_index(drop=True))
     if change is not None:
         change(tables)
     folder.mkdir(parents=True, exist_ok=True)

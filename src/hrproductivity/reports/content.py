@@ -481,7 +481,7 @@ def check_frame(
     return frame
 
 
-_CELL = re.compile(r"<(td|th|li|text|tspan|figcaption|h\d|b)\b[^>]*>(.*?)</\1>", re.S)
+_CELL = re.compile(r"<(td|th|li|text|tspan|figcaption|h\d)\b([^>]*)>(.*?)</\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -493,7 +493,8 @@ def check_text(fragment: str, v: View) -> str:
     not block a report:
 
     - a table cell, list item, heading or figure text whose whole text is a
-      hidden name;
+      hidden name (a name of digits only is looked for in the text cells of
+      tables alone, not among numbers and axis labels);
     - in running text, the hidden name's words in a row, once the visible
       names' words are masked. Names whose words also occur in the report's
       own texts (locale texts such as "ja"), names of numbers only, and
@@ -510,7 +511,12 @@ def check_text(fragment: str, v: View) -> str:
         return fragment
     page = re.sub(r"<style\b.*?</style>", " ", fragment, flags=re.S)
     for match in _CELL.finditer(page):
-        if _norm(html.unescape(_TAG.sub(" ", match.group(2)))) in hidden:
+        cell = _norm(html.unescape(_TAG.sub(" ", match.group(3))))
+        if cell.replace(" ", "").isdigit() and (
+            match.group(1) in ("text", "tspan") or "num" in match.group(2)
+        ):
+            continue  # a number in a figure or a numeric column, not a name
+        if cell in hidden:
             raise ReportError(
                 "the report would name a unit whose results are hidden; "
                 "this is a bug in the report content, not in the data"
@@ -1674,7 +1680,8 @@ def comments_frame(v: View) -> pd.DataFrame:
         def names_one(comment: str) -> bool:
             return any(mentions(comment, h, visible=visible) for h in hidden)
 
-        out = out[~out["comment"].astype("str").map(names_one)].reset_index(drop=True)
+        named = out["comment"].astype("str").map(names_one).astype(bool)
+        out = out[~named.to_numpy()].reset_index(drop=True)
     return check_frame(out, v)
 
 
