@@ -107,16 +107,18 @@ def crafted(
     finance = _read("finance")
     finance = finance[finance["org"].isin(ORGS) & finance["period"].isin(WAVES)]
     tables = Tables(survey, unit_list, hr, finance.reset_index(drop=True))
-    if units is not None:
+    example = set(zip(unit_list["org"], unit_list["unit"], strict=True))
+    if change is not None:
+        change(tables)
+    if units is not None:  # after the change, so new units may copy answers of any unit
+        renamed = set(zip(tables.units["org"], tables.units["unit"], strict=True)) - example
         for name in ("survey", "units", "hr", "finance"):
             t = getattr(tables, name)
             keep = [
-                pd.isna(u) or u in units.get(o, [])
+                pd.isna(u) or u in units.get(o, []) or (o, u) in renamed or o not in units
                 for o, u in zip(t["org"], t["unit"], strict=True)
             ]
             setattr(tables, name, t[keep].reset_index(drop=True))
-    if change is not None:
-        change(tables)
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("survey", "units", "hr", "finance"):
         getattr(tables, name).to_csv(folder / f"{name}.csv", index=False)
