@@ -198,6 +198,9 @@ def test_item_figures_need_their_own_answers(prepared: tuple[Any, C.Cache]) -> N
     assert _groups(cache).loc[("unit", "Kuusikoski", "Hallinto- ja talouspalvelut"), "status"] == (
         "shown"
     )
+    v = C.open_view(cache, org="Kuusikoski", wave="2024", unit="Hallinto- ja talouspalvelut")
+    wording = next(i.text["fi"] for i in v.instrument.items if i.id == "qwl_01")
+    assert wording not in C.profile_section(v)  # neither a strength nor a weakness
 
 
 def test_protector_without_answers_protects_nothing(prepared: tuple[Any, C.Cache]) -> None:

@@ -1,11 +1,15 @@
 """Disclosure control for group tables and free-text comments.
 
 The rules follow Finnish municipal survey practice (FIOH Kunta10) and the
-survey vendors' defaults (DOMAIN.md §6):
+survey vendors' defaults (docs/privacy.md):
 
-- a group with fewer than ``min_n`` respondents (5) shows no figures;
-- a group with ``min_n`` to ``rank_only_below - 1`` respondents (5-9) shows only
-  its placement (a rank among its sibling groups);
+- a group with fewer than ``min_n`` people (5) shows no figures; ``n`` counts
+  the people who answered what the figures summarise (the report pipeline
+  passes the people with a QWL index, or with an answer to an item), not the
+  group's respondents;
+- a group with ``min_n`` to ``rank_only_below - 1`` people (5-9) shows only
+  its placement (a rank among its sibling groups), when that placement cannot
+  narrow a hidden group (see "The attacker model" below);
 - larger groups show their figures;
 - free-text comments need a higher threshold (10);
 - *complementary suppression*: published totals must not let anyone recover a
@@ -835,7 +839,7 @@ def comments_allowed(n: int | float | pd.Series, *, min_n_comments: int = 10) ->
 
     Notes
     -----
-    Vendors use 8-10 for comments against 5 for figures (DOMAIN.md §6). This
+    Vendors use 8-10 for comments against 5 for figures (docs/privacy.md). This
     check alone does not stop differencing between an organisation's comment
     list and its units' lists; :func:`suppress_comments` does.
 

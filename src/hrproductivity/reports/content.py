@@ -1064,7 +1064,10 @@ def profile_section(v: View) -> str:
 
 
 def _items_html(v: View, k: int = 3) -> str:
-    frame = items_frame(v).sort_values(["pct_favourable", "mean"], ascending=False)
+    frame = items_frame(v)
+    # an item fewer than min_n answered has no figure: neither a strength nor a weakness
+    frame = frame[frame["pct_favourable"].notna()]
+    frame = frame.sort_values(["pct_favourable", "mean"], ascending=False)
     strong, weak = frame.head(k), frame.tail(k).iloc[::-1]
     ref = "col.org_favourable" if v.unit is not None else "col.all_favourable"
     ref_col = "org_pct_favourable" if v.unit is not None else "all_pct_favourable"

@@ -21,20 +21,25 @@ What the folder holds (parquet tables, written atomically; ``meta.json`` last,
 so a folder with ``meta.json`` is complete):
 
 ``groups``
-    One row per organisation × wave, unit × wave and wave (all organisations,
-    ``level`` "total"): respondents, invited, response rate, the QWL index
-    (mean, sd, standard error), FE/YI/PL means, shares and % favourable,
-    work engagement and well-being means, after
-    :func:`~hrproductivity.privacy.suppress` (``status``: shown, rank_only,
-    hidden; figures missing unless shown; ``rank`` among siblings).
+    One row per organisation × wave, unit × wave and wave (``level`` "total":
+    the organisations shown in the wave, pooled, so that it cannot be
+    differenced against them): respondents ``n``, people with a QWL index
+    ``qwl_n``, invited, response rate, the QWL index (mean, sd, standard
+    error), FE/YI/PL means, shares and % favourable, work engagement and
+    well-being means, after :func:`~hrproductivity.privacy.suppress` by
+    ``qwl_n`` (``status``: shown, rank_only, hidden; figures missing unless
+    shown; ``rank`` among siblings, missing where a placement would narrow a
+    hidden group), each other figure again by its own answer count.
 ``items``
-    Item means and % favourable per group, hidden like the groups.
+    Item means and % favourable per group: shown when the group is shown and
+    at least ``min_n`` answered the item (complementary per item).
 ``change``
     The QWL index against the previous wave: difference and its 95 %
     interval, for groups shown in both waves.
 ``reliability``
     Cronbach's alpha (Feldt interval) and McDonald's omega of each factor per
-    organisation and wave, and pooled per wave.
+    shown organisation and wave (from at least ``rank_only_below`` answers),
+    and pooled per wave.
 ``money``
     Per organisation (and per shown unit) and wave: FTE, sickness absence,
     its cost, turnover and its cost, capacity lost, structural time, the
@@ -42,7 +47,8 @@ so a folder with ``meta.json`` is complete):
     next band under the public, market and wage valuations.
 ``drivers``
     LMG relative importance of FE, YI and PL for work engagement and
-    well-being per organisation and wave (:func:`hrproductivity.models.drivers`).
+    well-being per shown organisation and wave, from at least
+    ``rank_only_below`` complete answers (:func:`hrproductivity.models.drivers`).
 ``associations``
     Correlations, across units of all organisations and waves, of unit item
     and factor means with sick days per FTE: associations, not effects.
@@ -129,7 +135,7 @@ class PrepareSettings:
     Parameters
     ----------
     min_n : int, default 5
-        Groups with fewer respondents show nothing (DOMAIN.md §6).
+        Groups where fewer people answered show nothing (docs/privacy.md).
     rank_only_below : int, default 10
         Groups with ``min_n`` to ``rank_only_below - 1`` respondents show only
         their placement.
