@@ -295,11 +295,12 @@ def _linked_to_hidden(
     """True for every unknown cell that shares a chain of relations with a hidden cell.
 
     The unknowns are the cells not shown with ``n > 0``. A relation whose
-    parent is unknown and appears in no other relation constrains nothing
-    beyond the children's own ranges (the parent's range is the sum of
-    theirs), so it is dropped first, repeatedly. The remaining relations join
-    their unknown cells into components; a component with a cell of ``small``
-    (hidden, ``n > 0``) is linked.
+    parent is hidden (never placed) and appears in no other relation
+    constrains nothing beyond the children's own ranges (the parent's range is
+    the sum of theirs), so it is dropped first, repeatedly. A rank-only parent
+    is kept: its own placement would constrain it. The remaining relations
+    join their unknown cells into components; a component with a cell of
+    ``small`` (hidden, ``n > 0``) is linked.
     """
     unknown = hidden & (n > 0)
     active = [r for r in relations if unknown[r.parent] or any(unknown[c] for c in r.children)]
@@ -309,7 +310,9 @@ def _linked_to_hidden(
             for c in (r.parent, *r.children):
                 if unknown[c]:
                     uses[c] = uses.get(c, 0) + 1
-        keep = [r for r in active if not (unknown[r.parent] and uses[r.parent] == 1)]
+        keep = [
+            r for r in active if not (unknown[r.parent] and small[r.parent] and uses[r.parent] == 1)
+        ]
         if len(keep) == len(active):
             break
         active = keep
