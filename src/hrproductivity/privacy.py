@@ -175,30 +175,53 @@ class _Structure:
 
 def _determinable(unknown: np.ndarray, relations: list[_Relation]) -> np.ndarray:
     """True for every known cell and for every unknown cell whose total is a linear
-    combination of published numbers."""
+    combination of published numbers.
+
+    The system splits into blocks of unknowns that share no relation (one per
+    wave, item or organisation, typically); each block is solved on its own,
+    which gives the same answer as the whole system and keeps the singular
+    value decompositions small.
+    """
     cells = np.flatnonzero(unknown)
     result = ~unknown
     if cells.size == 0:
         return result
-    col = {int(c): i for i, c in enumerate(cells)}
-    rows = []
+    equations: list[list[tuple[int, float]]] = []
     for rel in relations:
-        row = np.zeros(cells.size)
-        for c in rel.children:
-            if unknown[c]:
-                row[col[c]] = 1.0
+        terms = [(int(c), 1.0) for c in rel.children if unknown[c]]
         if unknown[rel.parent]:
-            row[col[rel.parent]] = -1.0
-        if row.any():
-            rows.append(row)
-    if not rows:
+            terms.append((int(rel.parent), -1.0))
+        if terms:
+            equations.append(terms)
+    if not equations:
         return result
-    _, s, vt = np.linalg.svd(np.vstack(rows), full_matrices=False)
-    rank = int(np.sum(s > 1e-9 * max(1.0, float(s.max()))))
-    # e_j lies in the row space exactly when its projection on it has norm 1.
-    proj = np.sum(vt[:rank] ** 2, axis=0)
+    root = {int(c): int(c) for c in cells}
+
+    def find(c: int) -> int:
+        while root[c] != c:
+            root[c] = root[root[c]]
+            c = root[c]
+        return c
+
+    for terms in equations:
+        for c, _ in terms[1:]:
+            root[find(c)] = find(terms[0][0])
+    blocks: dict[int, list[list[tuple[int, float]]]] = {}
+    for terms in equations:
+        blocks.setdefault(find(terms[0][0]), []).append(terms)
     result = result.copy()
-    result[cells] = proj > 1 - 1e-9
+    for block in blocks.values():
+        members = sorted({c for terms in block for c, _ in terms})
+        col = {c: i for i, c in enumerate(members)}
+        a = np.zeros((len(block), len(members)))
+        for i, terms in enumerate(block):
+            for c, coef in terms:
+                a[i, col[c]] = coef
+        _, sv, vt = np.linalg.svd(a, full_matrices=False)
+        rank = int(np.sum(sv > 1e-9 * max(1.0, float(sv.max()))))
+        # e_j lies in the row space exactly when its projection on it has norm 1.
+        proj = np.sum(vt[:rank] ** 2, axis=0)
+        result[members] = proj > 1 - 1e-9
     return result
 
 
