@@ -304,6 +304,10 @@ def test_rank_only_organisation_gets_no_reliability(prepared: tuple[Any, C.Cache
     assert not r[r["org"] == "Kuusikoski"].empty
     d = cache.tables["drivers"]
     assert d[d["org"].isin(["Keskikylä", "Pikkula"])].empty
+    v = C.open_view(cache, org="Keskikylä", wave="2023")
+    assert text("org.no_figures", lang="fi") in C.profile_section(v)
+    assert text("org.rank_only_notice", lang="fi", n=7, limit=SHOW) in C.qwl_section(v)
+    assert "Yksikö" not in C.qwl_section(v) + C.profile_section(v)
 
 
 def test_small_organisation_needs_no_complement(prepared: tuple[Any, C.Cache]) -> None:

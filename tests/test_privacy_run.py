@@ -6,7 +6,8 @@ The dataset (:func:`_change`): Kuusikoski keeps seven units, of which
 Kirjasto- ja kulttuuripalvelut has 11 respondents but 2 answers, Ympäristöpalvelut
 4 answers and Liikuntapalvelut 8 (rank only); Pohjala keeps six units, of which
 "ja" has 4 answers, Tyhjät 6 respondents and no answers, and "Pohjala" 12
-respondents and no answers; Pikkula is an organisation of 3. The statuses follow
+respondents and no answers; Pikkula is an organisation of 3, Hiljala one of 6
+respondents who answered nothing. The statuses follow
 from these counts by the rules (fewer than 5 answers: hidden).
 """
 
@@ -60,6 +61,8 @@ def _change(t: Tables) -> None:
     lukio = t.rows("Kuusikoski", "Kirkonkylän koulu")
     t.survey.loc[lukio[0], "comment_1"] = "ympäristöpalvelut-yksikön väki on uupunut"
     t.add_unit("Pikkula", "Pikku", 3, waves=("2024",))
+    t.add_unit("Hiljala", "Kaikki", 6, waves=("2024",))
+    t.blank("Hiljala", "Kaikki")
 
 
 def _text(path: Path) -> str:
@@ -117,6 +120,17 @@ def test_a_full_run_publishes_nothing_about_hidden_groups(tmp_path: Path) -> Non
     assert not ok & {("Pohjala", "Tyhjät"), ("Pohjala", "Pohjala")}
     produced_orgs = {e.parameters["org"] for e in orgs.entries.values() if e.status == "ok"}
     assert produced_orgs == {"Kuusikoski", "Pohjala"}
+    # Hiljala: 6 respondents, none answered; Kirjasto: 11 respondents, 2 answered
+    reasons = {
+        (e.parameters["org"], e.parameters.get("unit")): e.reason or ""
+        for m in (orgs, units)
+        for e in m.entries.values()
+        if e.status == "not_produced"
+    }
+    assert "fewer than 5 people answered" in reasons[("Hiljala", None)]
+    assert (
+        "fewer than 5 people answered" in reasons[("Kuusikoski", "Kirjasto- ja kulttuuripalvelut")]
+    )
 
     # Every file the run wrote: no distinctive hidden name in any report file of its
     # organisation (the run's manifest and index, which list every planned report, and

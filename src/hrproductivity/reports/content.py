@@ -1035,7 +1035,8 @@ def profile_section(v: View) -> str:
     parts = [_h(2, _t(v, "section.profile")), _p(_t(v, "profile.intro"))]
     status = _summary(v)["status"]
     if status != "shown":
-        parts.append(_p(_hidden_notice(v) if status == "hidden" else _t(v, "unit.no_figures")))
+        kind = "unit" if v.unit is not None else "org"
+        parts.append(_p(_hidden_notice(v) if status == "hidden" else _t(v, f"{kind}.no_figures")))
         return _section(v, *parts)
     parts.append(svg(figure_profile(v), caption=_t(v, "fig.profile_caption")))
     frame = factor_frame(v)
