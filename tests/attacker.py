@@ -54,9 +54,19 @@ def placements(ranks: Sequence[tuple[int, float]]) -> list[tuple[int, int]]:
 
 
 def bounds(
-    pub: Published, cell: int, *, lo: float, hi: float, with_placements: bool
+    pub: Published,
+    cell: int,
+    *,
+    lo: float,
+    hi: float,
+    with_placements: bool,
+    rounding: float = 0.0,
 ) -> tuple[float, float]:
-    """The smallest and largest mean of ``cell`` consistent with what is published."""
+    """The smallest and largest mean of ``cell`` consistent with what is published.
+
+    ``rounding``: a published mean is known to lie within this distance of the
+    printed one (half a unit of the last printed digit); 0 for exact figures.
+    """
     m = len(pub.n)
     n = np.asarray(pub.n, dtype=float)
     a_eq, b_eq = [], []
@@ -71,7 +81,7 @@ def bounds(
     for g in range(m):
         if not np.isnan(pub.mean[g]):
             t = n[g] * pub.mean[g]
-            box.append((t, t))
+            box.append((t - n[g] * rounding, t + n[g] * rounding))
         else:
             box.append((n[g] * lo, n[g] * hi))
     a_ub, b_ub = [], []
