@@ -15,15 +15,18 @@ Anonymity is enforced here, not in the templates:
   to protect another) is never named in a table or figure: hidden units are
   shown only together, as one line "small units (k)" with their respondent
   count and no figure;
-- a unit whose status is "rank_only" is named with its placement only;
+- a unit whose status is "rank_only" is named with its placement only, and
+  without it where the placement would narrow a hidden unit's result
+  (docs/privacy.md);
 - every frame a section or figure is built from passes :func:`check_frame`
   (no figure in a row that is not shown, no hidden unit's name), and every
   HTML fragment and figure passes :func:`check_text` (no hidden unit's name
   anywhere in the text), which raise :class:`~hrproductivity.errors.ReportError`
   rather than show anything they should not;
 - free-text comments are shown only when asked for (``show_comments``) and
-  allowed by their own threshold; a comment that names a hidden unit is
-  left out.
+  allowed by their own threshold; a comment that names a hidden unit, in any
+  case, Unicode form or inflection (:func:`~hrproductivity.privacy.mentions`),
+  is left out.
 """
 
 from __future__ import annotations
