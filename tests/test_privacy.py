@@ -192,18 +192,38 @@ def test_parent_not_published() -> None:
 
 def test_rank_among_siblings_without_gaps() -> None:
     """Ranks by qwl_index, highest first, among shown and rank-only groups only:
-    the hidden group (n 4) leaves no gap in the ranks."""
+    the hidden group (n 4) leaves no gap in the ranks. Without a hidden sibling
+    the rank-only group (n 7) is placed."""
+    t = pd.DataFrame(
+        {
+            "unit": list("bcde"),
+            "n": [7, 20, 15, 30],
+            "qwl_index": [0.5, 0.6, 0.7, 0.4],
+            "qwl_band": ["x"] * 4,
+        }
+    )
+    out = suppress(t, complementary=False)
+    assert out["rank"].tolist() == [3, 2, 1, 4]
+    assert out["qwl_band"].isna().tolist() == [True, False, False, False]
+
+
+def test_placement_that_would_bracket_a_hidden_group_is_withheld() -> None:
+    """Issue 10.3. Units a (n 4, index .9), b (n 7, rank only), c, d, e shown, the
+    organisation's total published. With b placed 3rd, between d (.6) and e (.4),
+    the attacker knows 4 a + 7 b = T and .4 <= b <= .6, so a lies in a band of
+    7 x .2 / 4 = .35 instead of the whole range: the old code published that rank.
+    Now b keeps status "rank_only" without a placement, and the shown units are
+    ranked among themselves (c .7 first, d .6, e .4)."""
     t = pd.DataFrame(
         {
             "unit": list("abcde"),
             "n": [4, 7, 20, 15, 30],
-            "qwl_index": [0.9, 0.5, 0.6, 0.7, 0.4],
-            "qwl_band": ["x"] * 5,
+            "qwl_index": [0.9, 0.5, 0.7, 0.6, 0.4],
         }
     )
     out = suppress(t, complementary=False)
-    assert out["rank"].tolist() == [pd.NA, 3, 2, 1, 4]
-    assert out["qwl_band"].isna().tolist() == [True, True, False, False, False]
+    assert out["status"].tolist() == ["hidden", "rank_only", "shown", "shown", "shown"]
+    assert out["rank"].tolist() == [pd.NA, pd.NA, 1, 2, 3]
 
 
 def test_hierarchy_from_aggregate_counts_hidden_answers() -> None:

@@ -24,6 +24,7 @@ import pytest
 
 from hrproductivity import Dataset, load_dataset, qwl_index, score_scales
 from hrproductivity.errors import ReportError, UnknownNameError
+from hrproductivity.locales import text
 from hrproductivity.reports import content as C
 from hrproductivity.reports.prepare import TABLES, prepare, prepare_cache
 
@@ -261,8 +262,15 @@ def test_units_frame_keeps_hidden_units_only_as_one_anonymous_row(cache: C.Cache
     assert rows[["qwl_index", "FE", "YI", "PL"]].isna().all(axis=None)
     named = set(frame.loc[frame["kind"] == "unit", "label"])
     assert named == set(units.loc[units["status"] != "hidden", "unit"])
+    # Kuusikoski's rank-only unit (Liikuntapalvelut, 8) shares the organisation's total
+    # with the hidden Ympäristöpalvelut (4): its placement would bracket the hidden unit
+    # (issue 10.3), so it is withheld. Revonlahti's rank-only unit has no hidden sibling
+    # and keeps its placement.
     ranked = frame[frame["status"] == "rank_only"]
-    assert ranked["rank"].notna().all() and ranked["qwl_index"].isna().all()
+    assert len(ranked) == 1 and ranked["rank"].isna().all() and ranked["qwl_index"].isna().all()
+    other = C.units_frame(C.open_view(cache, org="Revonlahti", wave="2024"))
+    placed = other[other["status"] == "rank_only"]
+    assert len(placed) == 1 and placed["rank"].notna().all()
 
 
 def test_sections_never_name_a_hidden_unit(cache: C.Cache) -> None:
@@ -291,16 +299,22 @@ def test_sections_never_name_a_hidden_unit(cache: C.Cache) -> None:
 def test_rank_only_and_hidden_units_show_no_figures(cache: C.Cache) -> None:
     g = cache.tables["groups"]
     units = g[(g["level"] == "unit") & (g["wave"] == "2024")]
-    for status in ("rank_only", "hidden"):
-        row = units[units["status"] == status].iloc[0]
+    placed = units["rank"].notna()
+    for status, row in (
+        ("rank_only", units[(units["status"] == "rank_only") & placed].iloc[0]),
+        ("rank_only", units[(units["status"] == "rank_only") & ~placed].iloc[0]),
+        ("hidden", units[units["status"] == "hidden"].iloc[0]),
+    ):
         v = C.open_view(cache, org=str(row["org"]), wave="2024", unit=str(row["unit"]))
         numbers = C.key_numbers(v)
         assert numbers["status"] == status
         assert numbers["qwl_index"] is None and numbers["factors"] is None
-        if status == "hidden":
+        if status == "hidden" or pd.isna(row["rank"]):
             assert numbers["placement"] is None
         else:
             assert isinstance(numbers["placement"], int)
+        if status == "rank_only" and pd.isna(row["rank"]):
+            assert text("placement.withheld", lang="fi") in C.qwl_section(v)
         assert C.money_frame(v).empty and C.valuation_frame(v).empty
         with pytest.raises(ReportError):
             C.figure_qwl(v)

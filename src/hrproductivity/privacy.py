@@ -1,11 +1,15 @@
 """Disclosure control for group tables and free-text comments.
 
 The rules follow Finnish municipal survey practice (FIOH Kunta10) and the
-survey vendors' defaults (DOMAIN.md §6):
+survey vendors' defaults (docs/privacy.md):
 
-- a group with fewer than ``min_n`` respondents (5) shows no figures;
-- a group with ``min_n`` to ``rank_only_below - 1`` respondents (5-9) shows only
-  its placement (a rank among its sibling groups);
+- a group with fewer than ``min_n`` people (5) shows no figures; ``n`` counts
+  the people who answered what the figures summarise (the report pipeline
+  passes the people with a QWL index, or with an answer to an item), not the
+  group's respondents;
+- a group with ``min_n`` to ``rank_only_below - 1`` people (5-9) shows only
+  its placement (a rank among its sibling groups), when that placement cannot
+  narrow a hidden group (see "The attacker model" below);
 - larger groups show their figures;
 - free-text comments need a higher threshold (10);
 - *complementary suppression*: published totals must not let anyone recover a
@@ -52,14 +56,50 @@ whose grand total is also published), no row of this table can help and a
 :class:`~hrproductivity.errors.HRProductivityWarning` says so.
 
 The guarantee covers single groups and the hidden children of one relation; it
-does not search every combination of groups across relations, and the rank of
-a "rank_only" group (an order, not a figure) is not modelled.
+does not search every combination of groups across relations.
+
+The attacker model
+------------------
+The attacker is assumed to hold every file a report run writes, for every
+organisation and unit at once, and to know:
+
+- every group's size ``n`` (the count of people who answered what a figure
+  summarises: for the QWL index, the respondents with an index), also of
+  hidden groups;
+- every published figure of every shown group, to full precision (reports
+  round; rounding only widens what the attacker can infer);
+- every published placement (rank among siblings);
+- the relations between totals (a parent's total is the sum of its
+  children's) and the scale: every group's mean lies in the instrument's
+  range, so a group's total lies in :math:`[n\\,lo, n\\,hi]`.
+
+What is promised, for every hidden group with :math:`0 < n < \\text{min\\_n}`:
+
+1. its total is not determined by the published figures (the linear-algebra
+   check above);
+2. where the undetermined hidden groups of a relation are known together,
+   they hold at least ``min_n`` people (their combined figure describes at
+   least ``min_n`` people);
+3. placements add nothing: the set of values the hidden group can take given
+   the published figures, placements and scale is the same as given the
+   published figures and scale alone. A placement is an inequality between a
+   "rank_only" group and its siblings; it narrows a hidden group only through
+   a chain of relations whose unknowns include both. So a "rank_only" group
+   gets a placement only when no relation links it (through other unknowns)
+   to a hidden group; otherwise its placement is withheld and its siblings are
+   ranked among the placed groups alone (``rank`` missing, status still
+   "rank_only").
+
+Groups with ``min_n`` to ``rank_only_below - 1`` people are not protected from
+being bounded by their own placement: a placement is what they are promised.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import warnings
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -75,9 +115,11 @@ from hrproductivity.errors import (
 
 __all__ = [
     "comments_allowed",
+    "mentions",
     "suppress",
     "suppress_comments",
     "suppress_crosstab",
+    "words",
 ]
 
 _NOT_FIGURES = {"n", "invited", "response_rate", "rank", "suppressed", "status", "complementary"}
@@ -133,30 +175,53 @@ class _Structure:
 
 def _determinable(unknown: np.ndarray, relations: list[_Relation]) -> np.ndarray:
     """True for every known cell and for every unknown cell whose total is a linear
-    combination of published numbers."""
+    combination of published numbers.
+
+    The system splits into blocks of unknowns that share no relation (one per
+    wave, item or organisation, typically); each block is solved on its own,
+    which gives the same answer as the whole system and keeps the singular
+    value decompositions small.
+    """
     cells = np.flatnonzero(unknown)
     result = ~unknown
     if cells.size == 0:
         return result
-    col = {int(c): i for i, c in enumerate(cells)}
-    rows = []
+    equations: list[list[tuple[int, float]]] = []
     for rel in relations:
-        row = np.zeros(cells.size)
-        for c in rel.children:
-            if unknown[c]:
-                row[col[c]] = 1.0
+        terms = [(int(c), 1.0) for c in rel.children if unknown[c]]
         if unknown[rel.parent]:
-            row[col[rel.parent]] = -1.0
-        if row.any():
-            rows.append(row)
-    if not rows:
+            terms.append((int(rel.parent), -1.0))
+        if terms:
+            equations.append(terms)
+    if not equations:
         return result
-    _, s, vt = np.linalg.svd(np.vstack(rows), full_matrices=False)
-    rank = int(np.sum(s > 1e-9 * max(1.0, float(s.max()))))
-    # e_j lies in the row space exactly when its projection on it has norm 1.
-    proj = np.sum(vt[:rank] ** 2, axis=0)
+    root = {int(c): int(c) for c in cells}
+
+    def find(c: int) -> int:
+        while root[c] != c:
+            root[c] = root[root[c]]
+            c = root[c]
+        return c
+
+    for terms in equations:
+        for c, _ in terms[1:]:
+            root[find(c)] = find(terms[0][0])
+    blocks: dict[int, list[list[tuple[int, float]]]] = {}
+    for terms in equations:
+        blocks.setdefault(find(terms[0][0]), []).append(terms)
     result = result.copy()
-    result[cells] = proj > 1 - 1e-9
+    for block in blocks.values():
+        members = sorted({c for terms in block for c, _ in terms})
+        col = {c: i for i, c in enumerate(members)}
+        a = np.zeros((len(block), len(members)))
+        for i, terms in enumerate(block):
+            for c, coef in terms:
+                a[i, col[c]] = coef
+        _, sv, vt = np.linalg.svd(a, full_matrices=False)
+        rank = int(np.sum(sv > 1e-9 * max(1.0, float(sv.max()))))
+        # e_j lies in the row space exactly when its projection on it has norm 1.
+        proj = np.sum(vt[:rank] ** 2, axis=0)
+        result[members] = proj > 1 - 1e-9
     return result
 
 
@@ -245,6 +310,49 @@ def _protect(
     left = {at for kind, at in unresolved if kind == "cell"}
     left |= {c for kind, at in unresolved if kind == "relation" for c in relations[at].children}
     return hidden, sorted(c for c in left if hidden[c] and 0 < n[c] < min_n)
+
+
+def _linked_to_hidden(
+    n: np.ndarray, hidden: np.ndarray, small: np.ndarray, relations: list[_Relation]
+) -> np.ndarray:
+    """True for every unknown cell that shares a chain of relations with a hidden cell.
+
+    The unknowns are the cells not shown with ``n > 0``. A relation whose
+    parent is hidden (never placed) and appears in no other relation
+    constrains nothing beyond the children's own ranges (the parent's range is
+    the sum of theirs), so it is dropped first, repeatedly. A rank-only parent
+    is kept: its own placement would constrain it. The remaining relations
+    join their unknown cells into components; a component with a cell of
+    ``small`` (hidden, ``n > 0``) is linked.
+    """
+    unknown = hidden & (n > 0)
+    active = [r for r in relations if unknown[r.parent] or any(unknown[c] for c in r.children)]
+    while True:
+        uses: dict[int, int] = {}
+        for r in active:
+            for c in (r.parent, *r.children):
+                if unknown[c]:
+                    uses[c] = uses.get(c, 0) + 1
+        keep = [
+            r for r in active if not (unknown[r.parent] and small[r.parent] and uses[r.parent] == 1)
+        ]
+        if len(keep) == len(active):
+            break
+        active = keep
+    root = list(range(len(n)))
+
+    def find(c: int) -> int:
+        while root[c] != c:
+            root[c] = root[root[c]]
+            c = root[c]
+        return c
+
+    for r in active:
+        cells = [c for c in (r.parent, *r.children) if unknown[c]]
+        for c in cells[1:]:
+            root[find(c)] = find(cells[0])
+    bad = {find(int(c)) for c in np.flatnonzero(small & unknown)}
+    return np.array([bool(unknown[c]) and find(c) in bad for c in range(len(n))])
 
 
 # --------------------------------------------------------------------------- tables
@@ -337,12 +445,15 @@ def _finish(
     figures: list[str],
     rank_by: str | None,
     with_rank: bool,
+    forced: np.ndarray | None = None,
 ) -> pd.DataFrame:
     n = structure.finish_sizes()
     rows = structure.n_rows
     status = np.where(n < min_n, "hidden", np.where(n < show_from, "rank_only", "shown"))
     if not parent_published:
         status[rows:] = "hidden"
+    if forced is not None:
+        status[:rows] = np.where(forced, "hidden", status[:rows])
     hidden = status != "shown"
     extra = np.zeros(len(n), dtype=bool)
     if complementary and structure.relations:
@@ -361,6 +472,7 @@ def _finish(
                 HRProductivityWarning,
                 stacklevel=3,
             )
+    full = status
     status = status[:rows]
     out = table.copy()
     shown = status == "shown"
@@ -370,8 +482,11 @@ def _finish(
         rank = np.full(rows, np.nan)
         if rank_by is not None:
             values = pd.to_numeric(table[rank_by], errors="coerce").to_numpy(dtype="float64")
+            # A placement of a rank-only group linked to a hidden one would bound it.
+            linked = _linked_to_hidden(n, full != "shown", full == "hidden", structure.relations)
+            placed = (status != "hidden") & ~((status == "rank_only") & linked[:rows])
             for members in structure.sibling_sets:
-                eligible = [i for i in members if i < rows and status[i] != "hidden"]
+                eligible = [i for i in members if i < rows and placed[i]]
                 ranks = pd.Series(values[eligible]).rank(ascending=False, method="min")
                 rank[eligible] = ranks.to_numpy()
         out["rank"] = pd.array([pd.NA if np.isnan(r) else int(r) for r in rank], dtype="Int64")
@@ -394,6 +509,7 @@ def suppress(
     value_cols: str | Sequence[str] | None = None,
     rank_by: str | None = None,
     parent_published: bool = True,
+    hide: str | None = None,
 ) -> pd.DataFrame:
     """Apply the anonymity rules to a group table: hide, rank only, or show each group.
 
@@ -436,6 +552,13 @@ def suppress(
         organisation's total for a flat unit table, a missing level) as
         published elsewhere, when its size would let it be shown. False:
         only rows of the table count as published.
+    hide : str, optional
+        A boolean column: rows where it is True are hidden whatever their size
+        (for example a figure whose group is hidden by another figure's
+        count), and protected like any hidden group. ``n_col`` should then
+        count the people behind the figures being suppressed: a second pass
+        for item means uses the item's answer count and hides the rows the
+        first pass hid.
 
     Returns
     -------
@@ -446,8 +569,10 @@ def suppress(
         - ``status``: "shown", "rank_only" or "hidden";
         - ``complementary``: True for a group hidden only to protect another;
         - ``rank``: 1 for the highest ``rank_by`` among its siblings (same
-          parent, same ``by``), counting only "shown" and "rank_only" groups,
-          so a hidden group leaves no gap; missing for hidden groups;
+          parent, same ``by``), counting only "shown" and placed "rank_only"
+          groups, so a hidden group leaves no gap; missing for hidden groups
+          and for "rank_only" groups whose placement would bound a hidden
+          group (see the module notes, "The attacker model");
         - ``suppressed`` (updated when present): True unless "shown".
 
         ``n_col`` is kept for every group: respondent counts are not hidden.
@@ -503,10 +628,15 @@ def suppress(
     levels = _as_list(hierarchy)
     _require(table, split + levels)
     figures = _figure_columns(table, value_cols, split + levels, n_col)
+    figures = [c for c in figures if c != hide]
     if rank_by is None and "qwl_index" in table.columns:
         rank_by = "qwl_index"
     if rank_by is not None and rank_by not in table.columns:
         raise DataValidationError([Problem("table", None, rank_by, "rank_by column is missing")])
+    forced = None
+    if hide is not None:
+        _require(table, [hide])
+        forced = table[hide].fillna(True).to_numpy(dtype=bool)
 
     rows = len(table)
     structure = _Structure(rows, n, [], [])
@@ -567,6 +697,7 @@ def suppress(
         figures=figures,
         rank_by=rank_by,
         with_rank=True,
+        forced=forced,
     )
 
 
@@ -734,7 +865,7 @@ def comments_allowed(n: int | float | pd.Series, *, min_n_comments: int = 10) ->
 
     Notes
     -----
-    Vendors use 8-10 for comments against 5 for figures (DOMAIN.md §6). This
+    Vendors use 8-10 for comments against 5 for figures (docs/privacy.md). This
     check alone does not stop differencing between an organisation's comment
     list and its units' lists; :func:`suppress_comments` does.
 
@@ -869,3 +1000,105 @@ def suppress_comments(
     return out.sort_values(
         [*split, *levels, "question", "comment"], na_position="first", ignore_index=True
     )
+
+
+# --------------------------------------------------------------------------- names in text
+
+#: Words that do not identify a group on their own (Finnish, Swedish, English).
+_FILLER_WORDS = frozenset("ja sekä tai eli the and of for och i av".split())
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` as names are compared: NFKC-normalised, case-folded.
+
+    Examples
+    --------
+    >>> words("Ympa\u0308risto\u0308palvelut-YKSIKÖN")
+    ['ympäristöpalvelut', 'yksikön']
+    """
+    return _WORD.findall(unicodedata.normalize("NFKC", str(text)).casefold())
+
+
+def _stem(word: str) -> str:
+    """The part of a name's word that its inflected forms keep (Finnish endings).
+
+    Finnish adds case endings and changes the last consonants of a stem
+    (*palvelut* → *palveluiden*, *hallinto* → *hallinnon*, *valvonta* →
+    *valvonnan*), so the last three letters are dropped, keeping at least four.
+    Numbers are kept whole.
+    """
+    if word.isdigit() or len(word) <= 4:
+        return word
+    return word[: max(4, len(word) - 3)]
+
+
+def _significant(tokens: Sequence[str]) -> list[str]:
+    return [w for w in tokens if w not in _FILLER_WORDS and (len(w) > 2 or w.isdigit())]
+
+
+def mentions(text: str, name: str, *, visible: Iterable[str] = ()) -> bool:
+    """Whether a free text names a group, allowing for case, Unicode forms and inflection.
+
+    Parameters
+    ----------
+    text : str
+        A comment or any text.
+    name : str
+        The group's name, such as a hidden unit's.
+    visible : iterable of str
+        Names that may be mentioned (visible units, the organisation): a word
+        ``name`` shares with one of them identifies ``name`` only together
+        with its other words.
+
+    Returns
+    -------
+    bool
+        True when the text names the group: the whole name appears as
+        consecutive words, or every significant word of the name appears as
+        the start of a word of the text (its inflected forms and compounds:
+        "ympäristöpalvelut-yksikön", "ympäristöpalveluissa" name
+        "Ympäristöpalvelut"), or one of the name's significant words that no
+        visible name has appears so.
+
+    Notes
+    -----
+    Text and names are compared after NFKC normalisation and case folding,
+    word by word. A word's stem is the word less its last three letters
+    (at least four letters are kept; numbers and words of up to four letters
+    are kept whole), which covers Finnish case endings and consonant
+    gradation at the end of a stem. Filler words ("ja", "and", "och", ...)
+    and words of one or two letters do not count as significant. The test
+    errs on the side of leaving a comment out.
+
+    Examples
+    --------
+    >>> mentions("Ympäristöpalvelut-yksikön väki on uupunut", "Ympäristöpalvelut")
+    True
+    >>> mentions("Kirjaston väki on uupunut", "Kirjasto ja oppimisympäristöt",
+    ...          visible=["Kirjasto- ja kulttuuripalvelut"])
+    False
+    """
+    seen = words(text)
+    if not seen:
+        return False
+    own = words(name)
+    if not own:
+        return False
+    k = len(own)
+    if any(seen[i : i + k] == own for i in range(len(seen) - k + 1)):
+        return True
+    key = _significant(own)
+    if not key:
+        return False
+
+    def present(word: str) -> bool:
+        stem = _stem(word)
+        if word.isdigit():
+            return word in seen
+        return any(w.startswith(stem) for w in seen)
+
+    if all(present(w) for w in key):
+        return True
+    shared = {_stem(w) for other in visible for w in _significant(words(other))}
+    return any(present(w) for w in key if _stem(w) not in shared)

@@ -15,15 +15,18 @@ Anonymity is enforced here, not in the templates:
   to protect another) is never named in a table or figure: hidden units are
   shown only together, as one line "small units (k)" with their respondent
   count and no figure;
-- a unit whose status is "rank_only" is named with its placement only;
+- a unit whose status is "rank_only" is named with its placement only, and
+  without it where the placement would narrow a hidden unit's result
+  (docs/privacy.md);
 - every frame a section or figure is built from passes :func:`check_frame`
   (no figure in a row that is not shown, no hidden unit's name), and every
   HTML fragment and figure passes :func:`check_text` (no hidden unit's name
   anywhere in the text), which raise :class:`~hrproductivity.errors.ReportError`
   rather than show anything they should not;
 - free-text comments are shown only when asked for (``show_comments``) and
-  allowed by their own threshold; a comment that names a hidden unit is
-  left out.
+  allowed by their own threshold; a comment that names a hidden unit, in any
+  case, Unicode form or inflection (:func:`~hrproductivity.privacy.mentions`),
+  is left out.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from hrproductivity.aggregation import mean_ci
 from hrproductivity.errors import ReportError, UnknownNameError
 from hrproductivity.instruments import Instrument, load_instrument
 from hrproductivity.locales import LANGUAGES, fmt_eur, fmt_int, fmt_number, fmt_pct, text
+from hrproductivity.privacy import mentions, words
 from hrproductivity.reports.prepare import FACTORS, TABLES, VALUATIONS, PrepareSettings
 from hrproductivity.scoring import QWL_BANDS, qwl_band
 
@@ -414,6 +418,29 @@ def _visible_names(v: View) -> frozenset[str]:
     return _memo(v, "visible", v.wave, make)
 
 
+def _norm(value: str) -> str:
+    """A name or a cell as the guard compares them: its words, normalised, joined."""
+    return " ".join(words(value))
+
+
+def _guarded(v: View) -> frozenset[str]:
+    """Normalised hidden names that could name a hidden unit: not also a visible name."""
+
+    def make() -> frozenset[str]:
+        visible = {_norm(x) for x in _visible_names(v)}
+        return frozenset(h for h in map(_norm, _hidden_names(v)) if h and h not in visible)
+
+    return _memo(v, "guarded", v.wave, make)
+
+
+@cache
+def _stock_text(lang: str) -> str:
+    """Every word the report writes by itself in ``lang`` (locale texts), padded with spaces."""
+    from hrproductivity.locales import _texts
+
+    return " " + " | ".join(_norm(t) for t in _texts(lang).values()) + " "
+
+
 def check_frame(
     frame: pd.DataFrame,
     v: View,
@@ -423,9 +450,12 @@ def check_frame(
 ) -> pd.DataFrame:
     """Raise unless ``frame`` is safe to show in the report of ``v``.
 
-    Safe means: no cell equals the name of a unit hidden in the report's wave,
-    and no row whose ``status`` is not "shown" has a value in a ``figures``
-    column.
+    Safe means: no text cell is the name of a unit hidden in the report's wave
+    (compared whole, after Unicode normalisation and case folding, so a hidden
+    unit named "3" or "ja" matches only a cell that is exactly that; a hidden
+    name that is also a visible name, such as the organisation's, is not
+    checked), and no row whose ``status`` is not "shown" has a value in a
+    ``figures`` column.
 
     Returns
     -------
@@ -437,11 +467,12 @@ def check_frame(
     ReportError
         Naming the problem (but not the hidden unit).
     """
-    hidden = _hidden_names(v)
+    hidden = _guarded(v)
     for col in frame.columns:
         values = frame[col]
-        if values.dtype == object or pd.api.types.is_string_dtype(values):
-            if values.astype("str").isin(hidden).any():
+        if hidden and (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            cells = {_norm(x) for x in values.dropna().astype("str").unique()}
+            if cells & hidden:
                 raise ReportError(
                     f"column {col!r} would name a unit whose results are hidden; "
                     "this is a bug in the report content, not in the data"
@@ -454,25 +485,55 @@ def check_frame(
     return frame
 
 
+_CELL = re.compile(r"<(td|th|li|text|tspan|figcaption|h\d)\b([^>]*)>(.*?)</\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
 def check_text(fragment: str, v: View) -> str:
     """Raise if an HTML fragment (or SVG) names a unit hidden in the report's wave.
 
-    Names of visible units (and of the organisation) are masked first, so a
-    hidden name that is part of a visible one does not count.
+    Two checks, both on words (NFKC-normalised, case-folded), never on
+    substrings, so a hidden unit named "3", "ja" or like its organisation does
+    not block a report:
+
+    - a table cell, list item, heading or figure text whose whole text is a
+      hidden name (a name of digits only is looked for in the text cells of
+      tables alone, not among numbers and axis labels);
+    - in running text, the hidden name's words in a row, once the visible
+      names' words are masked. Names whose words also occur in the report's
+      own texts (locale texts such as "ja"), names of numbers only, and
+      hidden names equal to a visible name are left to the first check: in
+      running text they cannot be told from ordinary words.
 
     Returns
     -------
     str
         ``fragment`` itself.
     """
-    hidden = _hidden_names(v)
+    hidden = _guarded(v)
     if not hidden:
         return fragment
-    masked = html.unescape(fragment)
-    for name in sorted(_visible_names(v), key=len, reverse=True):
-        masked = masked.replace(name, " ")
+    page = re.sub(r"<style\b.*?</style>", " ", fragment, flags=re.S)
+    for match in _CELL.finditer(page):
+        cell = _norm(html.unescape(_TAG.sub(" ", match.group(3))))
+        if cell.replace(" ", "").isdigit() and (
+            match.group(1) in ("text", "tspan") or "num" in match.group(2)
+        ):
+            continue  # a number in a figure or a numeric column, not a name
+        if cell in hidden:
+            raise ReportError(
+                "the report would name a unit whose results are hidden; "
+                "this is a bug in the report content, not in the data"
+            )
+    running = " " + _norm(html.unescape(_TAG.sub(" ", page))) + " "
+    for name in sorted((_norm(x) for x in _visible_names(v)), key=len, reverse=True):
+        if name:
+            running = running.replace(f" {name} ", " | ")
+    stock = _stock_text(v.lang)
     for name in hidden:
-        if name in masked:
+        if name.replace(" ", "").isdigit() or f" {name} " in stock:
+            continue
+        if f" {name} " in running:
             raise ReportError(
                 "the report would name a unit whose results are hidden; "
                 "this is a bug in the report content, not in the data"
@@ -768,6 +829,7 @@ def _summary(v: View) -> dict[str, Any]:
     if row is None:
         return out
     out["n"] = int(row["n"])
+    out["answers"] = _answers(row)
     q = _num(row["qwl_index"])
     se, n_q = _num(row["qwl_index_se"]), _num(row["qwl_n"])
     out |= {"qwl_index": q, "ci": mean_ci(q, se, n_q) if not math.isnan(q) else None}
@@ -792,7 +854,9 @@ def qwl_section(v: View) -> str:
         parts.append(_p(_hidden_notice(v)))
         return _section(v, *parts)
     if s["status"] == "rank_only":
-        parts.append(_p(_t(v, "unit.rank_only_notice", n=s["n"], limit=v.rank_only_below)))
+        kind = "unit" if v.unit is not None else "org"
+        notice = _t(v, f"{kind}.rank_only_notice", n=s["answers"], limit=v.rank_only_below)
+        parts.append(_p(notice))
         parts.append(_p(_placement_text(v, s)))
         return _section(v, *parts)
     q = s["qwl_index"]
@@ -824,10 +888,18 @@ def qwl_section(v: View) -> str:
     return _section(v, *parts)
 
 
+def _answers(row: pd.Series | None) -> int:
+    """The people behind a group's QWL figures: those with an index (``qwl_n``)."""
+    if row is None:
+        return 0
+    value = row.get("qwl_n", row["n"])
+    return 0 if pd.isna(value) else int(value)
+
+
 def _hidden_notice(v: View) -> str:
-    row = _row(v, v.level)
-    n = int(row["n"]) if row is not None else 0
-    key = "unit.hidden_small" if n < v.min_n else "unit.hidden_complementary"
+    n = _answers(_row(v, v.level))
+    kind = "unit" if v.unit is not None else "org"
+    key = f"{kind}.hidden_small" if n < v.min_n else f"{kind}.hidden_complementary"
     return _t(v, key, n=n, min_n=v.min_n)
 
 
@@ -855,7 +927,7 @@ def _change_text(v: View, s: Mapping[str, Any]) -> str:
 
 def _placement_text(v: View, s: Mapping[str, Any]) -> str:
     if s.get("rank") is None:
-        return ""
+        return _t(v, "placement.withheld") if s.get("status") == "rank_only" else ""
     if v.unit is None:
         return _t(v, "placement.org", rank=s["rank"], count=s["siblings"])
     return _t(v, "placement.unit", rank=s["rank"], count=s["siblings"], min_n=v.min_n)
@@ -967,7 +1039,8 @@ def profile_section(v: View) -> str:
     parts = [_h(2, _t(v, "section.profile")), _p(_t(v, "profile.intro"))]
     status = _summary(v)["status"]
     if status != "shown":
-        parts.append(_p(_hidden_notice(v) if status == "hidden" else _t(v, "unit.no_figures")))
+        kind = "unit" if v.unit is not None else "org"
+        parts.append(_p(_hidden_notice(v) if status == "hidden" else _t(v, f"{kind}.no_figures")))
         return _section(v, *parts)
     parts.append(svg(figure_profile(v), caption=_t(v, "fig.profile_caption")))
     frame = factor_frame(v)
@@ -996,7 +1069,10 @@ def profile_section(v: View) -> str:
 
 
 def _items_html(v: View, k: int = 3) -> str:
-    frame = items_frame(v).sort_values(["pct_favourable", "mean"], ascending=False)
+    frame = items_frame(v)
+    # an item fewer than min_n answered has no figure: neither a strength nor a weakness
+    frame = frame[frame["pct_favourable"].notna()]
+    frame = frame.sort_values(["pct_favourable", "mean"], ascending=False)
     strong, weak = frame.head(k), frame.tail(k).iloc[::-1]
     ref = "col.org_favourable" if v.unit is not None else "col.all_favourable"
     ref_col = "org_pct_favourable" if v.unit is not None else "all_pct_favourable"
@@ -1396,6 +1472,8 @@ def money_section(v: View) -> str:
         )
         parts.append(svg(figure_time(v), caption=_t(v, "fig.time_caption")))
     values = valuation_frame(v)
+    if values.empty and v.unit is None:
+        parts.append(_note(_t(v, "valuation.no_finance")))
     if not values.empty:
         parts.append(_h(3, _t(v, "valuation.heading")))
         head = values.iloc[0]
@@ -1607,8 +1685,13 @@ def comments_frame(v: View) -> pd.DataFrame:
     out = c.loc[sel, ["question", "comment"]].reset_index(drop=True)
     hidden = _hidden_names(v)
     if hidden:
-        names = out["comment"].astype("str").map(lambda s: any(h in s for h in hidden))
-        out = out[~names].reset_index(drop=True)
+        visible = sorted(_visible_names(v))
+
+        def names_one(comment: str) -> bool:
+            return any(mentions(comment, h, visible=visible) for h in hidden)
+
+        named = out["comment"].astype("str").map(names_one).astype(bool)
+        out = out[~named.to_numpy()].reset_index(drop=True)
     return check_frame(out, v)
 
 

@@ -82,9 +82,10 @@ def build_reports(
 
     Notes
     -----
-    A unit gets no report when it has fewer than ``min_n`` respondents, and
-    also when complementary suppression hides it to protect a smaller unit:
-    a report of its own would give away what its organisation's report hides.
+    A unit (or organisation) gets no report when it has fewer than ``min_n``
+    respondents, when fewer than ``min_n`` of them answered the QWL questions,
+    and when complementary suppression hides it to protect a smaller unit: a
+    report of its own would give away what its organisation's report hides.
     """
     if executor == "local":  # their start overlaps reading the data (on another core)
         n_jobs = (os.cpu_count() or 1) if jobs is None else max(jobs, 1)
@@ -94,10 +95,9 @@ def build_reports(
         wave = str(wave) if wave is not None else data.waves[-1]
         preparer = prepare(data, min_n=min_n, min_n_comments=min_n_comments)
         planned = plan_jobs(data, wave=wave, level=level, orgs=orgs, min_n=min_n)
-        if level == "unit":
-            cache = cache_path(preparer.input_hash, cache_dir=cache_dir, out=out)
-            ensure_prepared(preparer, cache)
-            planned = _withhold_hidden_units(planned, cache / "groups.parquet", wave)
+        cache = cache_path(preparer.input_hash, cache_dir=cache_dir, out=out)
+        ensure_prepared(preparer, cache)
+        planned = _withhold_hidden(planned, cache / "groups.parquet", wave, level, min_n)
         return run_reports(
             planned,
             template=template or Path("notebooks") / f"{level}_report.ipynb",
@@ -121,21 +121,39 @@ def build_reports(
         stop_local_workers()  # when the run did not take them (failed early, nothing to do)
 
 
-def _withhold_hidden_units(planned: list[Job], groups_file: Path, wave: str) -> list[Job]:
-    groups = pd.read_parquet(groups_file, columns=["level", "org", "unit", "wave", "status"])
+def _withhold_hidden(
+    planned: list[Job], groups_file: Path, wave: str, level: str, min_n: int
+) -> list[Job]:
+    """Mark the reports of hidden groups ``not_produced``, saying why.
+
+    A group is hidden when fewer than ``min_n`` people answered the QWL
+    questions (``qwl_n``, however many responded), or to protect a smaller
+    group (complementary suppression): its own report would then reveal what
+    its organisation's report hides.
+    """
+    columns = ["level", "org", "unit", "wave", "status", "qwl_n"]
+    groups = pd.read_parquet(groups_file, columns=columns)
     hidden = groups[
-        (groups["level"] == "unit") & (groups["wave"] == wave) & (groups["status"] == "hidden")
+        (groups["level"] == level) & (groups["wave"] == wave) & (groups["status"] == "hidden")
     ]
-    withheld = set(zip(hidden["org"], hidden["unit"], strict=True))
+    answers = {
+        (str(r.org), None if level == "org" else str(r.unit)): int(r.qwl_n)
+        for r in hidden.itertuples(index=False)
+    }
     out = []
     for job in planned:
-        key = (job.parameters.get("org"), job.parameters.get("unit"))
-        if job.not_produced is None and key in withheld:
-            job = Job(
-                job.name,
-                job.parameters,
-                "hidden to protect a smaller unit (complementary suppression): its own "
-                "report would reveal what the organisation's report hides",
-            )
+        key = (str(job.parameters.get("org")), job.parameters.get("unit"))
+        if job.not_produced is None and key in answers:
+            if answers[key] < min_n:
+                reason = (
+                    f"fewer than {min_n} people answered the questions (n={answers[key]}); "
+                    "the report would identify people"
+                )
+            else:
+                reason = (
+                    "hidden to protect a smaller group (complementary suppression): its own "
+                    "report would reveal what the organisation's report hides"
+                )
+            job = Job(job.name, job.parameters, reason)
         out.append(job)
     return out

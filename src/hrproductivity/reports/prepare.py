@@ -21,20 +21,25 @@ What the folder holds (parquet tables, written atomically; ``meta.json`` last,
 so a folder with ``meta.json`` is complete):
 
 ``groups``
-    One row per organisation × wave, unit × wave and wave (all organisations,
-    ``level`` "total"): respondents, invited, response rate, the QWL index
-    (mean, sd, standard error), FE/YI/PL means, shares and % favourable,
-    work engagement and well-being means, after
-    :func:`~hrproductivity.privacy.suppress` (``status``: shown, rank_only,
-    hidden; figures missing unless shown; ``rank`` among siblings).
+    One row per organisation × wave, unit × wave and wave (``level`` "total":
+    the organisations shown in the wave, pooled, so that it cannot be
+    differenced against them): respondents ``n``, people with a QWL index
+    ``qwl_n``, invited, response rate, the QWL index (mean, sd, standard
+    error), FE/YI/PL means, shares and % favourable, work engagement and
+    well-being means, after :func:`~hrproductivity.privacy.suppress` by
+    ``qwl_n`` (``status``: shown, rank_only, hidden; figures missing unless
+    shown; ``rank`` among siblings, missing where a placement would narrow a
+    hidden group), each other figure again by its own answer count.
 ``items``
-    Item means and % favourable per group, hidden like the groups.
+    Item means and % favourable per group: shown when the group is shown and
+    at least ``min_n`` answered the item (complementary per item).
 ``change``
     The QWL index against the previous wave: difference and its 95 %
     interval, for groups shown in both waves.
 ``reliability``
     Cronbach's alpha (Feldt interval) and McDonald's omega of each factor per
-    organisation and wave, and pooled per wave.
+    shown organisation and wave (from at least ``rank_only_below`` answers),
+    and pooled per wave.
 ``money``
     Per organisation (and per shown unit) and wave: FTE, sickness absence,
     its cost, turnover and its cost, capacity lost, structural time, the
@@ -42,7 +47,8 @@ so a folder with ``meta.json`` is complete):
     next band under the public, market and wage valuations.
 ``drivers``
     LMG relative importance of FE, YI and PL for work engagement and
-    well-being per organisation and wave (:func:`hrproductivity.models.drivers`).
+    well-being per shown organisation and wave, from at least
+    ``rank_only_below`` complete answers (:func:`hrproductivity.models.drivers`).
 ``associations``
     Correlations, across units of all organisations and waves, of unit item
     and factor means with sick days per FTE: associations, not effects.
@@ -129,7 +135,7 @@ class PrepareSettings:
     Parameters
     ----------
     min_n : int, default 5
-        Groups with fewer respondents show nothing (DOMAIN.md §6).
+        Groups where fewer people answered show nothing (docs/privacy.md).
     rank_only_below : int, default 10
         Groups with ``min_n`` to ``rank_only_below - 1`` respondents show only
         their placement.
@@ -356,11 +362,11 @@ def prepare_cache(
         groups = _groups(scores, data, qwl_instrument, s)
         tables: dict[str, pd.DataFrame] = {
             "groups": groups,
-            "items": _items(data, qwl_instrument, groups),
+            "items": _items(data, qwl_instrument, groups, s),
             "change": _change(groups, data.waves),
-            "reliability": _reliability(data, qwl_instrument),
+            "reliability": _reliability(data, qwl_instrument, groups, s),
             "money": _money(data, groups, s),
-            "drivers": _drivers(scores, s),
+            "drivers": _drivers(scores, groups, s),
             "associations": _associations(scores, data, qwl_instrument, s),
             "comments": _comments(data, s),
         }
@@ -432,28 +438,43 @@ def _value_columns(scores: pd.DataFrame) -> list[str]:
 def _groups(
     scores: pd.DataFrame, data: Dataset, qwl_instrument: Instrument, s: PrepareSettings
 ) -> pd.DataFrame:
-    """The group table of every level and wave, suppressed."""
+    """The group table of every level and wave, suppressed by answer counts.
+
+    A group's status is decided by ``qwl_n``, the people with a QWL index (who
+    answered enough items to be scored), not by its respondents: a unit of 14
+    where 12 skipped the survey's items has 2 answers. Every other family of
+    figures (FE, YI, PL, engagement, well-being) is then suppressed again by
+    its own answer count, starting from the groups the first pass hid
+    (:func:`_suppress_family`). Organisations are not a partition of a
+    published total: the "total" row pools the organisations shown in the wave
+    (:func:`_benchmark_total`), so a small organisation needs no complement.
+    """
+    values = _value_columns(scores)
     table = aggregate_hierarchy(
         scores,
         hierarchy=_LEVELS,
         by=("wave",),
         units=data.units,
-        total=True,
-        value_cols=_value_columns(scores),
+        total=False,
+        value_cols=values,
         instrument=qwl_instrument,
         qwl_method=None,
     )
     table = table.drop(columns=["qwl_band"], errors="ignore")
-    answered = _qwl_counts(scores)
-    table = table.merge(answered, on=["org", "unit", "wave", "level"], how="left")
-    table["qwl_n"] = table["qwl_n"].fillna(0).astype("int64")
+    families = _families(values)
+    counts = _answer_counts(scores, ["qwl_index", *families])
+    table = table.merge(counts, on=["org", "unit", "wave", "level"], how="left")
+    count_cols = [f"{c}__n" for c in ["qwl_index", *families]]
+    table[count_cols] = table[count_cols].fillna(0).astype("int64")
+    table = table.rename(columns={"qwl_index__n": "qwl_n"})
     table["qwl_index_se"] = table["qwl_index_sd"] / np.sqrt(
         table["qwl_n"].where(table["qwl_n"] > 0)
     )
     keys = ["org", "unit", "wave", "level", "n", "invited", "response_rate", "suppressed"]
-    figures = [c for c in table.columns if c not in keys]
+    figures = [c for c in table.columns if c not in keys and c != "qwl_n" and c not in count_cols]
     out = suppress(
         table,
+        n_col="qwl_n",
         min_n=s.min_n,
         rank_only_below=s.rank_only_below,
         complementary=True,
@@ -461,21 +482,124 @@ def _groups(
         by="wave",
         value_cols=figures,
         rank_by="qwl_index",
+        parent_published=False,
     )
-    out = out.drop(columns=["suppressed"])
+    for family, cols in families.items():
+        out = _suppress_family(out, f"{family}__n", cols, s)
+    out = pd.concat([out, _benchmark_total(scores, data, qwl_instrument, out, s)])
+    out = out.drop(columns=["suppressed", *(c for c in count_cols if c in out.columns)])
+    out = out.sort_values(["wave", "org", "unit"], na_position="first", kind="stable")
     out["siblings"] = _siblings(out)
     for col in ("org", "unit"):
         out[col] = out[col].astype("str").where(out[col].notna(), None)
     return out.reset_index(drop=True)
 
 
-def _qwl_counts(scores: pd.DataFrame) -> pd.DataFrame:
-    """Respondents with a QWL index per group of every level (the weights of the means)."""
-    known = scores.assign(_known=scores["qwl_index"].notna())
+def _families(values: Sequence[str]) -> dict[str, list[str]]:
+    """The figure columns of each per-respondent score, by the score they summarise."""
+    out: dict[str, list[str]] = {}
+    for col in values:
+        base = col.removesuffix("_share")
+        out.setdefault(base, [])
+        out[base] += [f"{col}_mean", f"{col}_sd"]
+        if col in FACTORS:
+            out[base].append(f"{col}_pct_favourable")
+    return out
+
+
+def _suppress_family(
+    table: pd.DataFrame, count: str, cols: Sequence[str], s: PrepareSettings
+) -> pd.DataFrame:
+    """Blank ``cols`` where fewer than ``min_n`` answered them, with complementary hiding.
+
+    The groups already hidden stay hidden (``hide``); a shown group whose
+    answers to this score are too few loses these figures only.
+    """
+    present = [c for c in cols if c in table.columns]
+    if not present:
+        return table
+    keys = ["org", "unit", "wave", "level"]
+    t = table[[*keys, count]].assign(_hide=(table["status"] != "shown").to_numpy())
+    decided = suppress(
+        t,
+        n_col=count,
+        min_n=s.min_n,
+        rank_only_below=None,
+        complementary=True,
+        hierarchy=_LEVELS,
+        by="wave",
+        value_cols=[],
+        hide="_hide",
+        parent_published=False,
+    )
+    out = table.copy()
+    out.loc[(decided["status"] != "shown").to_numpy(), present] = np.nan
+    return out
+
+
+def _benchmark_total(
+    scores: pd.DataFrame,
+    data: Dataset,
+    qwl_instrument: Instrument,
+    groups: pd.DataFrame,
+    s: PrepareSettings,
+) -> pd.DataFrame:
+    """The "all organisations" row of each wave: the organisations shown in it, pooled.
+
+    Pooling only shown organisations makes the benchmark a function of
+    published figures, so it cannot be differenced against them; a figure is
+    left out of it when some shown organisation does not show that figure.
+    """
+    orgs = groups[groups["level"] == "org"]
+    shown = orgs[orgs["status"] == "shown"]
+    chosen = scores.merge(shown[["org", "wave"]], on=["org", "wave"], how="inner")
+    values = _value_columns(scores)
+    total = aggregate_hierarchy(
+        chosen.assign(_one="all"),
+        hierarchy=("_one",),
+        by=("wave",),
+        units=None,
+        total=True,
+        value_cols=values,
+        instrument=qwl_instrument,
+        qwl_method=None,
+    )
+    total = total[total["level"] == "total"].drop(columns=["_one", "qwl_band"], errors="ignore")
+    invited = data.units.merge(shown[["org", "wave"]], on=["org", "wave"], how="inner")
+    invited = invited.groupby("wave")["invited"].sum()
+    total["invited"] = total["wave"].map(invited).astype("float64")
+    total["response_rate"] = total["n"] / total["invited"].where(total["invited"] > 0)
+    counts = chosen.groupby("wave")["qwl_index"].count()
+    total["qwl_n"] = total["wave"].map(counts).fillna(0).astype("int64")
+    total["qwl_index_se"] = total["qwl_index_sd"] / np.sqrt(
+        total["qwl_n"].where(total["qwl_n"] > 0)
+    )
+    total["org"] = pd.Series(np.nan, index=total.index, dtype="str")
+    total["unit"] = pd.Series(np.nan, index=total.index, dtype="str")
+    total["status"] = np.where(total["qwl_n"] >= s.rank_only_below, "shown", "hidden")
+    total["rank"] = pd.array([1] * len(total), dtype="Int64")
+    total["complementary"] = False
+    hidden = total["status"] != "shown"
+    figures = [c for c in total.columns if c.endswith(("_mean", "_sd", "_favourable"))]
+    figures = list(dict.fromkeys([*figures, "qwl_index", "qwl_index_sd", "qwl_index_se"]))
+    total.loc[hidden, figures] = np.nan
+    total.loc[hidden, "rank"] = pd.NA
+    for cols in _families(values).values():
+        for col in cols:
+            if col not in total.columns:
+                continue
+            blank = shown[shown[col].isna()]["wave"].unique()
+            total.loc[total["wave"].isin(blank), col] = np.nan
+    return total[[c for c in groups.columns if c in total.columns]]
+
+
+def _answer_counts(scores: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
+    """People with a value of each column per group of every level: ``<col>__n``."""
     parts = []
-    for level, keys in (("total", ["wave"]), ("org", ["org", "wave"]), ("unit", ["org", "unit"])):
-        by = keys if level != "unit" else ["org", "unit", "wave"]
-        part = known.groupby(by, sort=False)["_known"].sum().rename("qwl_n").reset_index()
+    for level, by in (("org", ["org", "wave"]), ("unit", ["org", "unit", "wave"])):
+        part = scores.groupby(by, sort=False)[list(cols)].count()
+        part.columns = [f"{c}__n" for c in cols]
+        part = part.reset_index()
         for col in ("org", "unit"):
             if col not in part.columns:
                 part[col] = pd.Series(np.nan, index=part.index, dtype="str")
@@ -486,8 +610,8 @@ def _qwl_counts(scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def _siblings(table: pd.DataFrame) -> pd.Series:
-    """How many groups the rank of a row is among (siblings that are not hidden)."""
-    ranked = table["status"] != "hidden"
+    """How many groups the rank of a row is among (its siblings that have a placement)."""
+    ranked = table["rank"].notna()
     parent = table["org"].where(table["level"] == "unit", "")
     parent = parent.astype("str").where(table["level"] != "total", "<total>")
     frame = pd.DataFrame(
@@ -500,8 +624,16 @@ def _siblings(table: pd.DataFrame) -> pd.Series:
 # --------------------------------------------------------------------------- items
 
 
-def _items(data: Dataset, qwl_instrument: Instrument, groups: pd.DataFrame) -> pd.DataFrame:
-    """Item means and % favourable per group, hidden where the group is not shown."""
+def _items(
+    data: Dataset, qwl_instrument: Instrument, groups: pd.DataFrame, s: PrepareSettings
+) -> pd.DataFrame:
+    """Item means and % favourable per group, by the item's own answer count.
+
+    An item's figures are shown when the group is shown and at least ``min_n``
+    people answered the item, with complementary hiding per item and wave. The
+    "total" rows pool the organisations shown in the wave, like the groups
+    table, and leave an item out when a shown organisation does not show it.
+    """
     items = qwl_instrument.item_ids
     answers = data.responses[["org", "unit", "wave", *items]].copy()
     low, high = qwl_instrument.scale_min, qwl_instrument.scale_max
@@ -511,33 +643,99 @@ def _items(data: Dataset, qwl_instrument: Instrument, groups: pd.DataFrame) -> p
     for col, flag in zip(items, fav, strict=True):
         answers[flag] = (answers[col] >= qwl_instrument.favourable_min).astype("float64")
         answers.loc[answers[col].isna(), flag] = np.nan
-    table = aggregate_hierarchy(
-        answers,
-        hierarchy=_LEVELS,
-        by=("wave",),
-        total=True,
-        value_cols=[*items, *fav],
-        qwl_method=None,
-    )
     ids = ["org", "unit", "wave", "level"]
+    table = aggregate_hierarchy(
+        answers, hierarchy=_LEVELS, by=("wave",), value_cols=[*items, *fav], qwl_method=None
+    )
     for col in ("org", "unit"):
         table[col] = table[col].astype("str").where(table[col].notna(), None)
-    rows = []
+    counts = _answer_counts(answers, items)
+    for col in ("org", "unit"):
+        counts[col] = counts[col].where(counts[col] != "nan", None)
+    table = table.merge(counts, on=ids, how="left")
+    status = groups[[*ids, "status"]]
+    table = table.merge(status, on=ids, how="left")
+    table["status"] = table["status"].fillna("hidden")
     factor_of = {i.id: i.factor for i in qwl_instrument.items}
+    rows = []
     for item, flag in zip(items, fav, strict=True):
         part = table[ids].copy()
         part["item"] = item
         part["factor"] = factor_of[item]
         part["mean"] = table[f"{item}_mean"]
         part["pct_favourable"] = 100.0 * table[f"{flag}_mean"]
+        part["n_item"] = table[f"{item}__n"].fillna(0).astype("int64")
+        part["_hide"] = (table["status"] != "shown").to_numpy()
+        part["status"] = table["status"]
         rows.append(part)
     long = pd.concat(rows, ignore_index=True)
-    status = groups[[*ids, "status"]]
-    long = long.merge(status, on=ids, how="left")
-    long["status"] = long["status"].fillna("hidden")
-    hidden = long["status"] != "shown"
-    long.loc[hidden, ["mean", "pct_favourable"]] = np.nan
-    return long
+    decided = suppress(
+        long,
+        n_col="n_item",
+        min_n=s.min_n,
+        rank_only_below=None,
+        complementary=True,
+        hierarchy=_LEVELS,
+        by=["wave", "item"],
+        value_cols=["mean", "pct_favourable"],
+        hide="_hide",
+        parent_published=False,
+    )
+    dropped = (long["status"] == "shown") & (decided["status"] != "shown")
+    long["status"] = long["status"].where(~dropped, "hidden")
+    long.loc[long["status"] != "shown", ["mean", "pct_favourable"]] = np.nan
+    total = _items_total(answers, items, fav, groups, long, factor_of, s)
+    out = pd.concat([long, total], ignore_index=True)
+    return out.drop(columns=["n_item", "_hide"])
+
+
+def _items_total(
+    answers: pd.DataFrame,
+    items: Sequence[str],
+    fav: Sequence[str],
+    groups: pd.DataFrame,
+    long: pd.DataFrame,
+    factor_of: dict[str, str],
+    s: PrepareSettings,
+) -> pd.DataFrame:
+    """The items' "all organisations" rows: the organisations shown in the wave, pooled."""
+    ids = ["org", "unit", "wave", "level"]
+    shown = groups[(groups["level"] == "org") & (groups["status"] == "shown")]
+    pooled = answers.merge(shown[["org", "wave"]], on=["org", "wave"], how="inner")
+    orgs = long[long["level"] == "org"].merge(shown[["org", "wave"]], on=["org", "wave"])
+    incomplete = set(
+        zip(
+            orgs.loc[orgs["mean"].isna(), "wave"],
+            orgs.loc[orgs["mean"].isna(), "item"],
+            strict=True,
+        )
+    )
+    rows = []
+    for wave in groups.loc[groups["level"] == "total", "wave"]:
+        part = pooled[pooled["wave"] == wave]
+        for item, flag in zip(items, fav, strict=True):
+            n_item = int(part[item].count())
+            ok = n_item >= s.min_n and (wave, item) not in incomplete
+            rows.append(
+                {
+                    "org": None,
+                    "unit": None,
+                    "wave": wave,
+                    "level": "total",
+                    "item": item,
+                    "factor": factor_of[item],
+                    "mean": float(part[item].mean()) if ok else np.nan,
+                    "pct_favourable": 100.0 * float(part[flag].mean()) if ok else np.nan,
+                    "status": "shown" if ok else "hidden",
+                }
+            )
+    out = pd.DataFrame(
+        rows,
+        columns=[*ids, "item", "factor", "mean", "pct_favourable", "status"],
+    )
+    for col in ("org", "unit"):
+        out[col] = out[col].astype("object")
+    return out
 
 
 # --------------------------------------------------------------------------- change
@@ -578,10 +776,23 @@ def _change(groups: pd.DataFrame, waves: Sequence[str]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- reliability
 
 
-def _reliability(data: Dataset, qwl_instrument: Instrument) -> pd.DataFrame:
+def _reliability(
+    data: Dataset, qwl_instrument: Instrument, groups: pd.DataFrame, s: PrepareSettings
+) -> pd.DataFrame:
+    """Alpha and omega per organisation and wave, and pooled per wave.
+
+    An organisation's figures are kept only when its results are shown and the
+    statistic rests on at least ``rank_only_below`` people (the full-results
+    threshold): a rank-only organisation gets none.
+    """
     from hrproductivity.reliability import reliability_by
 
     by_org = reliability_by(data.responses, qwl_instrument, by=["org", "wave"])
+    shown = groups[(groups["level"] == "org") & (groups["status"] == "shown")]
+    keep = by_org.merge(shown[["org", "wave"]], on=["org", "wave"], how="left", indicator=True)
+    by_org = by_org[
+        (keep["_merge"] == "both").to_numpy() & (by_org["n"] >= s.rank_only_below).to_numpy()
+    ]
     pooled = reliability_by(data.responses, qwl_instrument, by="wave")
     pooled.insert(0, "org", None)
     out = pd.concat([by_org, pooled], ignore_index=True)
@@ -763,9 +974,16 @@ def _value_columns_of(kind: str, valuation: str, value: Any) -> dict[str, float]
 # --------------------------------------------------------------------------- drivers
 
 
-def _drivers(scores: pd.DataFrame, s: PrepareSettings) -> pd.DataFrame:
-    """LMG shares of FE, YI and PL for engagement and well-being, per organisation and wave."""
+def _drivers(scores: pd.DataFrame, groups: pd.DataFrame, s: PrepareSettings) -> pd.DataFrame:
+    """LMG shares of FE, YI and PL for engagement and well-being, per organisation and wave.
+
+    Only for organisations whose results are shown, and only from at least
+    ``rank_only_below`` complete answers.
+    """
     from hrproductivity.models import drivers
+
+    shown = groups[(groups["level"] == "org") & (groups["status"] == "shown")]
+    scores = scores.merge(shown[["org", "wave"]], on=["org", "wave"], how="inner")
 
     columns = ["org", "wave", "outcome", "term", "estimate", "share", "share_ci_low"]
     columns += ["share_ci_high", "r2", "n"]
@@ -779,6 +997,8 @@ def _drivers(scores: pd.DataFrame, s: PrepareSettings) -> pd.DataFrame:
                     part, outcome=outcome, predictors=list(FACTORS), n_boot=s.drivers_boot, seed=rng
                 )
             except HRProductivityError:  # too few complete answers in this group
+                continue
+            if res.n < s.rank_only_below:
                 continue
             table = res.summary()
             for t in table.itertuples(index=False):
@@ -811,7 +1031,7 @@ def _associations(
         unit_scores[col] = flip - unit_scores[col]
     variables = [*items, *FACTORS, "qwl_index"]
     means = unit_scores.groupby(["org", "unit", "wave"])[variables].mean()
-    sizes = unit_scores.groupby(["org", "unit", "wave"]).size()
+    sizes = unit_scores.groupby(["org", "unit", "wave"])["qwl_index"].count()
     means = means[sizes >= s.min_n].reset_index()
     period_of = {str(w): str(p) for w, p in data.wave_period.items()}
     means["period"] = means["wave"].astype("str").map(period_of)
