@@ -108,7 +108,7 @@ __all__ = [
 
 #: Bumped whenever the tables change shape or meaning; part of :attr:`Preparer.input_hash`.
 #: 2: t intervals of changes (docs/intervals.md), wage valuation per effective hour.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 #: The parquet tables of a report cache, in the order they are written.
 TABLES = (
     "groups",
