@@ -1,7 +1,7 @@
 """Anonymity scan over a full demo run: every organisation report (HTML and, with
 chromium, PDF) and every unit report of the example's latest wave.
 
-The rule checked (DOMAIN.md §6, FIOH Kunta10): a unit under the threshold never
+The rule checked (docs/privacy.md, FIOH Kunta10): a unit under the threshold never
 appears with a figure. The reports enforce the stricter form that a hidden unit
 is never named at all, so the scan looks for its name in the text of every
 page of its organisation; and a unit hidden in the wave gets no report.

@@ -1,6 +1,6 @@
 """Tests of hrproductivity.costs: structural time, sickness absence, turnover, capacity.
 
-Outside references (DOMAIN.md §4): the Yrittäjät/Etera example (200 employees
+Outside references (docs/costs.md): the Yrittäjät/Etera example (200 employees
 at 4 % absence ⇒ 1 800 days ⇒ 612 000 € a year); EK's 350 € a day rule of thumb
 and EK 2021's 174 € × 2.1. Every other figure is derived by hand in the test's
 docstring.

@@ -47,7 +47,7 @@ FACTOR_CORR = np.array([[1.0, 0.60, 0.50], [0.60, 1.0, 0.65], [0.50, 0.65, 1.0]]
 # generator's loadings, derived by hand in the docstring of check_measurement in
 # tests/test_notebooks.py (0.937 polyserial ratio; Spearman-Brown on the mean inter-item r).
 FACTOR_RELIABILITY = np.array([0.785, 0.803, 0.803])
-# The published interpretation bands' lower bounds and the 0.85 ceiling (DOMAIN.md §3).
+# The published interpretation bands' lower bounds and the 0.85 ceiling (docs/qwl-index.md).
 BANDS = (0.40, 0.65, 0.75, 0.85)
 
 

@@ -1,6 +1,6 @@
 """Tests for hrproductivity.privacy.
 
-The rules come from DOMAIN.md §6 (FIOH Kunta10: own summary from 10
+The rules come from docs/privacy.md (FIOH Kunta10: own summary from 10
 respondents, placement only for 5-9, nothing below 5; vendors' higher threshold
 for comments; complementary suppression). The property tests play the
 attacker: they are given only what the returned table shows (plus the totals

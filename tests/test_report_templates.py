@@ -9,7 +9,7 @@ not produced). The checks read the results files and the exported pages.
 
 Outside references: the generator's truth (``synthetic.example_dataset().truth``)
 for respondents, staff invited, which units are small and the units' true QWL;
-DOMAIN.md §6 for what a page may show. The truth's QWL is on the generator's
+docs/privacy.md for what a page may show. The truth's QWL is on the generator's
 own scale (the mean over people of a Cobb-Douglas of the latent factor
 shares), while the reports compute kesti_approx from the answers on a 1-5
 scale; in the example the reported index lies 7-10 points below the truth in

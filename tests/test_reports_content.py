@@ -8,7 +8,7 @@ Outside references used here:
   per-respondent QWL index averaged with respondent weights; the standard error
   of a mean; the sickness absence rate as a ratio of sums; the wage valuation
   of a QWL point, 0.01 / QWL × staff costs per FTE, docs/valuation.md);
-- the anonymity rules of DOMAIN.md §6, checked as properties of every table.
+- the anonymity rules of docs/privacy.md, checked as properties of every table.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def test_respondents_and_invited_equal_the_truth(cache: C.Cache, truth: pd.DataF
 def test_small_units_are_hidden_and_no_hidden_group_can_be_recovered(
     cache: C.Cache, truth: pd.DataFrame
 ) -> None:
-    """DOMAIN.md §6: < 5 nothing, 5-9 placement only, and complementary suppression:
+    """docs/privacy.md: < 5 nothing, 5-9 placement only, and complementary suppression:
     the groups not shown under one organisation never add up to fewer than 5 people,
     so the organisation's total minus its shown units never isolates a small unit."""
     g = cache.tables["groups"]

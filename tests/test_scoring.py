@@ -2,7 +2,7 @@
 
 Expected values come from hand calculations written in each test's docstring,
 from the instruments' published scoring rules (UWES-9 manual, WHO-5 review) and
-from the published QWL facts in DOMAIN.md §3 (the 75 % → 61.8 % anchor, the
+from the published QWL facts in docs/qwl-index.md (the 75 % → 61.8 % anchor, the
 1-100 % range, the interpretation bands).
 """
 
@@ -190,7 +190,7 @@ def test_scores_stay_on_the_scale(rows: list[list[float]]) -> None:
 
 
 def test_kesti_approx_meets_the_published_anchor_points() -> None:
-    """DOMAIN.md §3: all three factors at 75 % give 61.8 %; the range is 1-100 %."""
+    """docs/qwl-index.md: all three factors at 75 % give 61.8 %; the range is 1-100 %."""
     assert _one(0.75, 0.75, 0.75) == pytest.approx(0.618, abs=1e-12)
     assert _one(1.0, 1.0, 1.0) == pytest.approx(1.0, abs=1e-12)
     assert _one(0.0, 0.0, 0.0) == pytest.approx(0.01, abs=1e-12)
@@ -310,7 +310,7 @@ def test_qwl_index_errors(clean_registry: None) -> None:
     ],
 )
 def test_published_bands(percent: int, en: str, fi: str) -> None:
-    """safeinlogplus.fi: < 40, 40-64, 65-74, 75+ (DOMAIN.md §3)."""
+    """safeinlogplus.fi: < 40, 40-64, 65-74, 75+ (docs/qwl-index.md)."""
     assert qwl_band(percent, scale="percent", lang="en") == en
     assert qwl_band(percent, scale="percent") == fi
     assert qwl_band(percent / 100, lang="en") == en

@@ -69,7 +69,7 @@ def larger() -> Dataset:
 
 
 def check_contract(ds: Dataset, items: list[str]) -> None:
-    """Assert the data contract of DESIGN.md §2 on a generated dataset."""
+    """Assert the data contract of docs/data-contract.md on a generated dataset."""
     r, u, hr, fin = ds.responses, ds.units, ds.hr, ds.finance
     ids = ["org", "unit", "wave", "respondent", *BACKGROUND]
     assert list(r.columns) == [*ids, *items, "comment_1"]

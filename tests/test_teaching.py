@@ -2,9 +2,9 @@
 
 Outside references, beside the doctests:
 
-- the published anchor of the QWL index, 75/75/75 % → 61.8 % (DOMAIN.md §3), and the
+- the published anchor of the QWL index, 75/75/75 % → 61.8 % (docs/qwl-index.md), and the
   closed form of the library's ``kesti_approx`` written out by hand below (:func:`hand_qwl`);
-- the HCPF definitions of Kesti & Syväjärvi (2015; DOMAIN.md §2): effective share
+- the HCPF definitions of Kesti & Syväjärvi (2015; docs/hcpf.md): effective share
   = (1 − AW) × QWL, other working share = (1 − AW) − (1 − AW) × QWL, revenue = K × HR ×
   TYW × effective share, EBITDA = revenue × (1 − v) − staff − other fixed costs;
 - AW by its definition: holidays + (sick + other absence + training days) × hours per day

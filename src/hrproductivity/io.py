@@ -107,7 +107,7 @@ class Dataset:
         One row per unit per wave: ``org``, ``unit``, ``wave``, ``invited``,
         optional ``parent`` and ``sector``.
     hr : DataFrame
-        One row per unit per period (see DESIGN.md §2 for the columns).
+        One row per unit per period (columns: docs/data-contract.md, "The tables").
     finance : DataFrame
         One row per organisation (``unit`` missing) or unit per period.
     instruments : tuple of Instrument
@@ -1130,7 +1130,7 @@ def _row_problems(read: _Read, kind: str, problems: list[Problem]) -> None:
     With ``h`` the headcount: ``fte`` ≤ 1.5·h and ``fte`` > 0 when h > 0;
     ``leavers`` ≤ h; sick, other absence and training days each ≤ 365·h;
     overtime hours ≤ 8 760·h; ``theoretical_hours_per_fte`` within 1 000–2 500
-    (the constants in :mod:`hrproductivity.schemas`; docs/data_checks.md).
+    (the constants in :mod:`hrproductivity.schemas`; docs/data-checks.md).
     Cells already reported (empty, negative, infinite, too large) are skipped.
     """
     if kind != "hr" or read.frame.empty or "headcount" not in read.frame.columns:
@@ -1351,7 +1351,7 @@ def read_hr(
     columns: Mapping[str, str] | None = None,
     ignore_columns: Iterable[str] = (),
 ) -> pd.DataFrame:
-    """Read the HR register (one row per unit per period; DESIGN.md §2).
+    """Read the HR register (one row per unit per period; docs/data-contract.md).
 
     ``theoretical_hours_per_fte`` defaults to 1 850 where the file lacks it.
     Raises :class:`DataValidationError` listing every problem found.

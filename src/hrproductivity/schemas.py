@@ -1,4 +1,4 @@
-"""pandera schemas for the four tables of the data contract (DESIGN.md §2).
+"""pandera schemas for the four tables of the data contract (docs/data-contract.md).
 
 Each schema checks one table after its columns have been mapped and its text
 parsed into numbers; :mod:`hrproductivity.io` turns pandera's failure cases
@@ -39,7 +39,7 @@ __all__ = [
 BACKGROUND_COLUMNS = ("role", "age_group", "tenure_group", "gender")
 _NOT_WHOLE = "is not a whole number; it counts people or events"
 
-# Bounds of what an HR or finance row can hold (docs/data_checks.md). An HR row
+# Bounds of what an HR or finance row can hold (docs/data-checks.md). An HR row
 # covers one unit for one period of at most a year.
 #: Calendar days a person can be absent or in training in a period.
 DAYS_PER_YEAR = 365
