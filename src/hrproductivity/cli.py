@@ -38,6 +38,13 @@ EXAMPLE_RAW = Path("data/raw/example")
 PROCESSED = Path("data/processed")
 
 
+def _processed(name: str) -> Path:
+    """``data/processed/<name>``, refused when a name would lead out of it."""
+    from hrproductivity._files import inside
+
+    return inside(PROCESSED, PROCESSED / name)
+
+
 def _friendly(func: F) -> F:
     """Turn the library's own errors into one line per problem and exit status 2."""
 
@@ -86,7 +93,7 @@ def process(
     from hrproductivity.io import process as _process
 
     dataset = load_dataset(path)
-    manifest = _process(dataset, out=out_dir or PROCESSED / dataset.name)
+    manifest = _process(dataset, out=out_dir or _processed(dataset.name))
     out.print(f"processed tables and manifest: {manifest.parent}", markup=False)
 
 
@@ -109,7 +116,7 @@ def demo(
         f"waves {', '.join(dataset.waves)}: valid.",
         markup=False,
     )
-    manifest = _process(dataset, out=PROCESSED / dataset.name)
+    manifest = _process(dataset, out=_processed(dataset.name))
     out.print(f"processed tables: {manifest.parent}", markup=False)
 
     from hrproductivity.reports.pipeline import build_reports
@@ -119,7 +126,7 @@ def demo(
         dataset,
         level="org",
         out=Path("reports"),
-        cache_dir=PROCESSED / dataset.name / "report-cache",
+        cache_dir=_processed(dataset.name) / "report-cache",
         progress=True,
     )
     _report_summary(reports)
@@ -201,7 +208,7 @@ def reports(
         formats=formats or ["html"],
         template=template,
         out=out_dir,
-        cache_dir=PROCESSED / path.resolve().name / "report-cache",
+        cache_dir=_processed(path.resolve().name) / "report-cache",
         min_n=min_n,
         min_n_comments=min_n_comments,
         show_comments=show_comments,

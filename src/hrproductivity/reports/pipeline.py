@@ -95,7 +95,7 @@ def build_reports(
         planned = plan_jobs(data, wave=wave, level=level, orgs=orgs, min_n=min_n)
         if level == "unit":
             cache = cache_path(preparer.input_hash, cache_dir=cache_dir, out=out)
-            ensure_prepared(preparer, cache)
+            ensure_prepared(preparer, cache, rebuild=not resume)
             planned = _withhold_hidden_units(planned, cache / "groups.parquet", wave)
         return run_reports(
             planned,
@@ -113,6 +113,7 @@ def build_reports(
             prepare=preparer,
             input_hash=preparer.input_hash,
             cache_dir=cache_dir,
+            rebuild=not resume and level != "unit",  # the unit level rebuilt it above
             progress=progress,
         )
     finally:
