@@ -132,7 +132,9 @@ def run_reports(
     -------
     Manifest
         This run's entries, one per job (``status``: ok, skipped, failed,
-        not_produced). ``manifest.json`` on disk holds every report of the wave.
+        not_produced). ``manifest.json`` on disk lists every report of the wave
+        that exists or failed, and only counts those not produced (it is
+        published with them; see :mod:`.manifest`).
 
     Raises
     ------
