@@ -128,6 +128,35 @@ def test_process_refuses_a_folder_of_other_files(tmp_path: Path) -> None:
     assert _tree(out) == {"minutes.txt"}
 
 
+def test_process_into_a_folder_holding_only_the_report_cache(tmp_path: Path) -> None:
+    """``hrproductivity reports`` before ``process`` leaves the report cache in the
+    processed folder: ``process`` writes beside it and keeps it."""
+    out = tmp_path / "processed"
+    (out / "report-cache" / "key").mkdir(parents=True)
+    process(VALID, out=out)
+    assert _tree(out) >= {"report-cache/key", "manifest.json", "responses.parquet"}
+
+
+def test_write_dataset_never_overwrites_raw_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``demo --data FOLDER`` wrote the example over a folder without dataset.yaml,
+    replacing its survey.csv."""
+    from hrproductivity import synthetic, write_dataset
+
+    monkeypatch.chdir(tmp_path)
+    raw = tmp_path / "mine"
+    raw.mkdir()
+    (raw / "survey.csv").write_text("org,unit\nmy,own\n", "utf-8")
+    before = folder_digest(tmp_path)
+    with pytest.raises(HRProductivityError, match="already holds survey.csv"):
+        write_dataset(synthetic.example_dataset(), raw)
+    assert folder_digest(tmp_path) == before
+    result = runner.invoke(app, ["demo", "--data", str(raw)])
+    assert result.exit_code == 2 and "already holds survey.csv" in result.stderr
+    assert folder_digest(tmp_path) == before
+
+
 # --------------------------------------------------------------------------- 8: wave labels
 
 

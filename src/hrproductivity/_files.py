@@ -18,7 +18,18 @@ from typing import Any
 
 from hrproductivity.errors import HRProductivityError
 
-__all__ = ["SLUG", "UNSAFE_PART", "atomic_write", "inside", "replace_folder", "unsafe_part"]
+__all__ = [
+    "REPORT_CACHE",
+    "SLUG",
+    "UNSAFE_PART",
+    "atomic_write",
+    "inside",
+    "replace_folder",
+    "unsafe_part",
+]
+
+REPORT_CACHE = "report-cache"
+"""The command line keeps a dataset's report cache in its processed folder, under this name."""
 
 SLUG = re.compile(r"[\w.-]+")
 """A safe file name: letters (ä, ö too), digits, ``_``, ``.`` and ``-`` only."""

@@ -18,6 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from hrproductivity._files import REPORT_CACHE, inside
 from hrproductivity.errors import DataValidationError, HRProductivityError
 
 __all__ = ["app", "main"]
@@ -40,8 +41,6 @@ PROCESSED = Path("data/processed")
 
 def _processed(name: str) -> Path:
     """``data/processed/<name>``, refused when a name would lead out of it."""
-    from hrproductivity._files import inside
-
     return inside(PROCESSED, PROCESSED / name)
 
 
@@ -126,7 +125,7 @@ def demo(
         dataset,
         level="org",
         out=Path("reports"),
-        cache_dir=_processed(dataset.name) / "report-cache",
+        cache_dir=_processed(dataset.name) / REPORT_CACHE,
         progress=True,
     )
     _report_summary(reports)
@@ -208,7 +207,7 @@ def reports(
         formats=formats or ["html"],
         template=template,
         out=out_dir,
-        cache_dir=_processed(path.resolve().name) / "report-cache",
+        cache_dir=_processed(path.resolve().name) / REPORT_CACHE,
         min_n=min_n,
         min_n_comments=min_n_comments,
         show_comments=show_comments,

@@ -46,7 +46,14 @@ import pyarrow.compute as pc
 import yaml
 
 from hrproductivity import schemas
-from hrproductivity._files import SLUG, atomic_write, inside, replace_folder, unsafe_part
+from hrproductivity._files import (
+    REPORT_CACHE,
+    SLUG,
+    atomic_write,
+    inside,
+    replace_folder,
+    unsafe_part,
+)
 from hrproductivity.errors import (
     DataValidationError,
     HRProductivityError,
@@ -1299,6 +1306,12 @@ def write_dataset(dataset: Dataset, folder: str | Path) -> Path:
     -------
     Path
         The folder.
+
+    Raises
+    ------
+    HRProductivityError
+        When the folder already holds one of the files it would write: raw
+        files are never overwritten.
     """
     folder = Path(folder)
     names = {
@@ -1307,6 +1320,12 @@ def write_dataset(dataset: Dataset, folder: str | Path) -> Path:
         "hr": "hr.csv",
         "finance": "finance.csv",
     }
+    existing = [n for n in (*names.values(), "dataset.yaml") if (folder / n).exists()]
+    if existing:
+        raise HRProductivityError(
+            f"refusing to write a dataset into {folder}: it already holds "
+            f"{', '.join(existing)}, and raw files are never overwritten; choose a new folder"
+        )
     for table, fname in names.items():
         frame = dataset.table(table).copy()
         for c in frame.columns:
@@ -1410,7 +1429,8 @@ def _check_processed_target(out: Path, raw: Path) -> None:
             f"refusing to write the processed tables to {out}: raw files are only read, so "
             f"the output folder must lie outside the raw folder {raw} (and not contain it)"
         )
-    if out.is_dir() and any(out.iterdir()) and not (out / _PROCESSED_MANIFEST).is_file():
+    others = [p for p in out.iterdir() if p.name != REPORT_CACHE] if out.is_dir() else []
+    if others and not (out / _PROCESSED_MANIFEST).is_file():
         raise HRProductivityError(
             f"refusing to write the processed tables to {out}: it holds other files and no "
             f"{_PROCESSED_MANIFEST} of an earlier process; choose a new or empty folder"
