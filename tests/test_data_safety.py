@@ -35,6 +35,7 @@ from hrproductivity.reports.runner import ensure_prepared
 HERE = Path(__file__).parent
 VALID = HERE / "data" / "valid"
 RECORD = HERE / "data" / "notebooks" / "record_number.ipynb"
+ORG = str(HERE.parent / "notebooks" / "org_report.ipynb")
 
 runner = CliRunner()
 
@@ -216,6 +217,26 @@ def test_the_runner_refuses_a_wave_that_leads_out_of_its_folder(tmp_path: Path) 
         with pytest.raises(HRProductivityError, match="cannot name the report folder"):
             run_reports(jobs, template=RECORD, wave=wave, out=out)
     assert not out.exists() and os.listdir(tmp_path) == []
+
+
+def test_reports_are_never_written_into_the_raw_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``reports --out`` inside the dataset folder wrote (and its cleanup removed) files
+    there."""
+    folder = tmp_path / "dataset"
+    shutil.copytree(VALID, folder)
+    monkeypatch.chdir(tmp_path)
+    before = folder_digest(tmp_path)
+    for out in ("dataset", "dataset/reports"):
+        args = ["reports", "dataset", "--wave", "2022", "--out", out, "--template", ORG]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith("error: refusing to write reports to ")
+        assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output
+        assert folder_digest(tmp_path) == before
+        assert _tree(folder) == set(os.listdir(VALID))  # no folder made in it either
+        assert {p.split("/")[0] for p in _tree(tmp_path)} <= {"dataset", "data"}
 
 
 # --------------------------------------------------------------------------- 9: stale reports

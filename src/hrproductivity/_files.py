@@ -89,6 +89,22 @@ def inside(root: str | Path, path: str | Path) -> Path:
     return Path(path)
 
 
+def apart(out: str | Path, raw: str | Path, *, what: str) -> None:
+    """Refuse an output folder that is, lies in, or holds the raw folder ``raw``.
+
+    Raises
+    ------
+    HRProductivityError
+        Naming ``what`` would be written and both folders.
+    """
+    target, source = Path(out).resolve(), Path(raw).resolve()
+    if target == source or target.is_relative_to(source) or source.is_relative_to(target):
+        raise HRProductivityError(
+            f"refusing to write {what} to {out}: raw files are only read, so the output "
+            f"folder must lie outside the raw folder {raw} (and not contain it)"
+        )
+
+
 def replace_folder(
     folder: Path, fill: Callable[[Path], Any], *, keep: Callable[[str], bool]
 ) -> None:

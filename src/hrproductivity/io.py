@@ -49,6 +49,7 @@ from hrproductivity import schemas
 from hrproductivity._files import (
     REPORT_CACHE,
     SLUG,
+    apart,
     atomic_write,
     inside,
     replace_folder,
@@ -1423,12 +1424,7 @@ _PROCESSED_FILES = {_PROCESSED_MANIFEST, *(f"{t}.parquet" for t in TABLES)}
 
 def _check_processed_target(out: Path, raw: Path) -> None:
     """Refuse an output folder that would overwrite raw data or files ``process`` does not own."""
-    target, source = out.resolve(), raw.resolve()
-    if target == source or target.is_relative_to(source) or source.is_relative_to(target):
-        raise HRProductivityError(
-            f"refusing to write the processed tables to {out}: raw files are only read, so "
-            f"the output folder must lie outside the raw folder {raw} (and not contain it)"
-        )
+    apart(out, raw, what="the processed tables")
     others = [p for p in out.iterdir() if p.name != REPORT_CACHE] if out.is_dir() else []
     if others and not (out / _PROCESSED_MANIFEST).is_file():
         raise HRProductivityError(

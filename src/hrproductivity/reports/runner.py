@@ -23,7 +23,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hrproductivity._files import atomic_write, inside, unsafe_part
+from hrproductivity._files import apart, atomic_write, inside, unsafe_part
 from hrproductivity.errors import ReportError, UnknownNameError
 from hrproductivity.reports.executors import get_executor
 from hrproductivity.reports.index import write_index
@@ -210,6 +210,9 @@ def run_reports(
     if why:  # load_dataset refuses such labels; a hand-made job list may still carry one
         raise ReportError(f"wave {wave!r} {why}; it cannot name the report folder")
     wave_folder = inside(out, out / wave)
+    raw = {str(j.parameters["dataset"]) for j in job_list if j.parameters.get("dataset")}
+    for folder in sorted(raw):  # a report run only reads its dataset
+        apart(wave_folder, folder, what="reports")
     cache = None
     if prepare is not None and input_hash:
         cache = cache_path(input_hash, cache_dir=cache_dir, out=out)
