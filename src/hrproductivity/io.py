@@ -113,7 +113,7 @@ class Dataset:
     folder : Path or None
         Where the raw files were read from.
     sources : mapping of str to str
-        SHA-256 of each raw file read, by file name.
+        SHA-256 of each raw file read, by its path within the dataset folder.
     value_labels : mapping
         SPSS value labels by column, when a ``.sav`` file was read.
     truth : mapping or None
@@ -1414,7 +1414,8 @@ def process(folder: str | Path | Dataset, *, out: str | Path) -> Path:
         text = json.dumps(manifest, indent=2, ensure_ascii=False)
         (tmp / _PROCESSED_MANIFEST).write_text(text + "\n", encoding="utf-8")
 
-    replace_folder(out, fill, keep=lambda name: name not in _PROCESSED_FILES)
+    # through a symbolic link to the folder: replace the folder it points to, keep the link
+    replace_folder(out.resolve(), fill, keep=lambda name: name not in _PROCESSED_FILES)
     return out / _PROCESSED_MANIFEST
 
 
