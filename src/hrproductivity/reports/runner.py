@@ -419,14 +419,14 @@ def _remove_temporary(folder: Path) -> None:
 def _remove_outputs(folder: Path, name: str, keep: Sequence[str] = ()) -> None:
     for kind, suffix in _SUFFIX.items():
         if kind not in keep:
-            (folder / f"{name}{suffix}").unlink(missing_ok=True)
+            inside(folder, folder / f"{name}{suffix}").unlink(missing_ok=True)
 
 
 def _store(outcome: Outcome, entry: Entry, level_folder: Path, wave_folder: Path) -> Entry:
     """Write a finished report's files atomically and return its manifest entry."""
     outputs: dict[str, str] = {}
     for kind, content in outcome.files.items():
-        path = level_folder / f"{entry.name}{_SUFFIX[kind]}"
+        path = inside(level_folder, level_folder / f"{entry.name}{_SUFFIX[kind]}")
         atomic_write(path, lambda p, c=content: p.write_bytes(c))
         outputs[kind] = path.relative_to(wave_folder).as_posix()
     # the folder holds what the manifest lists: no stale report beside a failed one
