@@ -210,6 +210,23 @@ def test_ordinary_labels_are_safe(label: str) -> None:
     assert unsafe_part(label) is None
 
 
+def test_the_report_cache_is_never_written_into_the_raw_folder(tmp_path: Path) -> None:
+    raw = tmp_path / "dataset"
+    shutil.copytree(VALID, raw)
+    before = folder_digest(tmp_path)
+    with pytest.raises(HRProductivityError, match="refusing to write the report cache"):
+        run_reports(
+            [Job("K001", {"dataset": str(raw)})],
+            template=RECORD,
+            wave="2023",
+            out=tmp_path / "reports",
+            prepare=lambda folder: None,
+            input_hash="x",
+            cache_dir=raw / "cache",
+        )
+    assert folder_digest(tmp_path) == before and sorted(os.listdir(tmp_path)) == ["dataset"]
+
+
 def test_the_runner_refuses_a_wave_that_leads_out_of_its_folder(tmp_path: Path) -> None:
     out = tmp_path / "reports"
     jobs = [Job("K001", {"org": "K001"})]

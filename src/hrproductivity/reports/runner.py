@@ -216,6 +216,8 @@ def run_reports(
     cache = None
     if prepare is not None and input_hash:
         cache = cache_path(input_hash, cache_dir=cache_dir, out=out)
+        for folder in sorted(raw):
+            apart(cache, folder, what="the report cache")
     run_params: dict[str, Any] = {"wave": wave, "lang": lang}
     if cache is not None:
         run_params["cache"] = str(cache)
