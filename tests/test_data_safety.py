@@ -21,7 +21,7 @@ from typing import Any
 import nbformat
 import pandas as pd
 import pytest
-from test_validation_corpus import build_case, folder_digest
+from test_validation_corpus import build_case, expected_lines, folder_digest
 from typer.testing import CliRunner
 
 from hrproductivity import load_dataset, process, read_processed
@@ -46,6 +46,27 @@ def _tree(folder: Path) -> set[str]:
 
 
 # --------------------------------------------------------------------------- 7: dataset name
+
+
+SAFETY = sorted(p.name for p in (HERE / "data" / "broken").glob("safety_*"))
+
+
+@pytest.mark.parametrize("case", SAFETY)
+def test_hostile_cases_write_nothing_anywhere(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every ``safety_*`` case of the corpus: ``process`` prints the case's lines and
+    exits 2, the raw folder is unchanged and nothing is written anywhere."""
+    work = tmp_path / "work"
+    folder = build_case(case, work)
+    monkeypatch.chdir(work)
+    before, files = folder_digest(work), _tree(folder)
+    result = runner.invoke(app, ["process", "dataset"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and result.stdout == ""
+    assert result.stderr.splitlines()[:-1] == expected_lines(case)
+    assert folder_digest(work) == before and _tree(folder) == files
+    assert sorted(os.listdir(work)) == ["dataset"]
 
 
 @pytest.mark.parametrize("case", ["safety_name_parent", "safety_name_absolute"])
