@@ -1905,7 +1905,14 @@ def _as_printed(numbers: dict[str, Any]) -> dict[str, Any]:
             return {k: rounded(x, scale, decimals) for k, x in value.items()}
         return value
 
-    unlisted = [k for k, x in numbers.items() if isinstance(x, float) and k not in _PRINTED]
+    def has_float(value: Any) -> bool:
+        if isinstance(value, dict):
+            return any(has_float(x) for x in value.values())
+        if isinstance(value, list | tuple):
+            return any(has_float(x) for x in value)
+        return isinstance(value, float)
+
+    unlisted = [k for k, x in numbers.items() if k not in _PRINTED and has_float(x)]
     if unlisted:
         raise ReportError(f"key_numbers: no printed precision for {', '.join(unlisted)}")
     return {k: rounded(x, *_PRINTED[k]) if k in _PRINTED else x for k, x in numbers.items()}
