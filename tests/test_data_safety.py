@@ -475,3 +475,32 @@ def test_an_old_manifest_that_named_hidden_units_is_cleaned_on_load(tmp_path: Pa
     assert loaded.entries == {} and loaded.withheld == {"unit": 1}
     loaded.write()
     assert "K091-Small" not in (wave / "manifest.json").read_text("utf-8")
+
+
+def test_results_figures_are_rounded_as_the_page_prints_them() -> None:
+    """By hand: 61.849 % prints 61,8 %, 63.751 % prints 63,8 %, a rate of 76.5 % prints
+    77 % (whole percents, half up), 1 234,5 € prints 1 235 €; counts stay as they are."""
+    from hrproductivity.errors import ReportError
+    from hrproductivity.reports.content import _as_printed
+
+    numbers = {
+        "qwl_index": 0.61849,
+        "qwl_index_ci": [0.6, 0.63751],
+        "response_rate": 0.765,
+        "absence_cost_eur": 1234.5,
+        "factors": {"FE": 0.70049},
+        "respondents": 7,
+        "band": "hyvä",
+    }
+    assert _as_printed(numbers) == {
+        "qwl_index": 0.618,
+        "qwl_index_ci": [0.6, 0.638],
+        "response_rate": 0.77,
+        "absence_cost_eur": 1235.0,
+        "factors": {"FE": 0.7},
+        "respondents": 7,
+        "band": "hyvä",
+    }
+    for unlisted in ({"new_share": 0.5}, {"new_table": {"a": [1, 0.25]}}):
+        with pytest.raises(ReportError, match="no printed precision"):
+            _as_printed(unlisted)
