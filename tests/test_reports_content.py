@@ -354,7 +354,7 @@ def test_the_org_report_numbers_agree_with_the_cache(cache: C.Cache) -> None:
     g = cache.tables["groups"]
     org = g[(g["level"] == "org") & (g["org"] == "Kuusikoski") & (g["wave"] == "2024")].iloc[0]
     assert k["respondents"] == org["n"] and k["invited"] == org["invited"]
-    assert k["qwl_index"] == pytest.approx(org["qwl_index"])
+    assert k["qwl_index"] == pytest.approx(org["qwl_index"], abs=0.0005)  # as printed: 50,3 %
     assert k["placement"] == org["rank"] and k["placement_of"] == 5
     assert k["band"] == "paljon kehitettävää" and k["valuation"] == "public"
     assert k["hidden_units"] == len(_hidden(cache, "Kuusikoski", "2024"))

@@ -19,6 +19,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from hrproductivity._files import REPORT_CACHE, inside
 from hrproductivity.errors import DataValidationError, HRProductivityError
 
 __all__ = ["app", "main"]
@@ -38,6 +39,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXAMPLE_RAW = Path("data/raw/example")
 PROCESSED = Path("data/processed")
+
+
+def _processed(name: str) -> Path:
+    """``data/processed/<name>``, refused when a name would lead out of it."""
+    return inside(PROCESSED, PROCESSED / name)
 
 
 def _friendly(func: F) -> F:
@@ -103,7 +109,7 @@ def process(
     from hrproductivity.io import process as _process
 
     dataset = load_dataset(path)
-    manifest = _process(dataset, out=out_dir or PROCESSED / dataset.name)
+    manifest = _process(dataset, out=out_dir or _processed(dataset.name))
     out.print(f"processed tables and manifest: {manifest.parent}", markup=False)
 
 
@@ -126,7 +132,7 @@ def demo(
         f"waves {', '.join(dataset.waves)}: valid.",
         markup=False,
     )
-    manifest = _process(dataset, out=PROCESSED / dataset.name)
+    manifest = _process(dataset, out=_processed(dataset.name))
     out.print(f"processed tables: {manifest.parent}", markup=False)
 
     from hrproductivity.reports.pipeline import build_reports
@@ -136,7 +142,7 @@ def demo(
         dataset,
         level="org",
         out=Path("reports"),
-        cache_dir=PROCESSED / dataset.name / "report-cache",
+        cache_dir=_processed(dataset.name) / REPORT_CACHE,
         progress=True,
     )
     _report_summary(reports)
@@ -222,7 +228,7 @@ def reports(
         formats=formats or ["html"],
         template=template,
         out=out_dir,
-        cache_dir=PROCESSED / path.resolve().name / "report-cache",
+        cache_dir=_processed(path.resolve().name) / REPORT_CACHE,
         min_n=min_n,
         min_n_comments=min_n_comments,
         show_comments=show_comments,

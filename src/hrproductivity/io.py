@@ -55,7 +55,15 @@ import pyarrow.compute as pc
 import yaml
 
 from hrproductivity import schemas
-from hrproductivity._files import atomic_write
+from hrproductivity._files import (
+    REPORT_CACHE,
+    SLUG,
+    apart,
+    atomic_write,
+    inside,
+    replace_folder,
+    unsafe_part,
+)
 from hrproductivity._yaml import AliasRefused, load_yaml
 from hrproductivity.errors import (
     DataValidationError,
@@ -117,7 +125,7 @@ class Dataset:
     folder : Path or None
         Where the raw files were read from.
     sources : mapping of str to str
-        SHA-256 of each raw file read, by file name.
+        SHA-256 of each raw file read, by its path within the dataset folder.
     value_labels : mapping
         SPSS value labels by column, when a ``.sav`` file was read.
     truth : mapping or None
@@ -1428,7 +1436,7 @@ def load_dataset(folder: str | Path) -> Dataset:
     config = _read_config(folder, problems)
     if config is None:
         raise DataValidationError(problems)
-    name = str(config.get("name") or folder.resolve().name)
+    name = _dataset_name(config, folder, problems)
     try:
         instruments = _config_instruments(config, folder)
     except HRProductivityError as exc:
@@ -1436,9 +1444,13 @@ def load_dataset(folder: str | Path) -> Dataset:
         if isinstance(exc, UnknownNameError):
             hint = ", or the .yaml file of your own instrument in the dataset folder"
         problem = Problem("dataset.yaml", None, None, f"key 'instruments': {exc}{hint}")
-        raise DataValidationError([problem]) from None
+        raise DataValidationError([*problems, problem]) from None
     wave_period = {str(k): str(v) for k, v in (config.get("wave_period") or {}).items()}
     wave_order = tuple(map(str, config["waves"])) if config.get("waves") is not None else None
+    for label in sorted({*wave_period, *wave_period.values()}):
+        why = unsafe_part(label)
+        if why:
+            problems.append(Problem("dataset.yaml", None, None, _label_message(label, why)))
     mapping = config.get("columns") or {}
     flat = {k: v for k, v in mapping.items() if not isinstance(v, dict)}
     ignore_spec = config.get("ignore_columns") or []
@@ -1495,6 +1507,31 @@ def load_dataset(folder: str | Path) -> Dataset:
         sources=dataset.sources,
         value_labels=dataset.value_labels,
         wave_order=wave_order,
+    )
+
+
+def _dataset_name(config: Mapping[str, Any], folder: Path, problems: list[Problem]) -> str:
+    """The dataset's name, which names its folder under ``data/processed``: a safe slug."""
+    given = config.get("name")
+    if given is None or given == "":
+        return folder.resolve().name
+    name = str(given)
+    if isinstance(given, str | int) and SLUG.fullmatch(name) and not unsafe_part(name):
+        if not name.startswith("."):
+            return name
+    message = (
+        f"key 'name': {name!r} cannot name the processed folder; use letters, digits, "
+        "'-', '_' and '.' only (no '/', '\\', spaces or '..'), e.g. name: kuntakokeilu_2024"
+    )
+    problems.append(Problem("dataset.yaml", None, None, message))
+    return "dataset"
+
+
+def _label_message(label: str, why: str) -> str:
+    """A wave or period label that cannot name a report folder (see ``_files.unsafe_part``)."""
+    return (
+        f"key 'wave_period': the label {label!r} {why}; wave and period labels name "
+        "report folders, e.g. 2024 or 2024-syksy"
     )
 
 
@@ -1778,7 +1815,15 @@ def _sources(
     names = spec if isinstance(spec, list) else [spec]
     paths = [folder / "dataset.yaml", *(folder / str(n) for n in names)]
     paths += [p for ps in files.values() for p in ps]
-    return {p.name: _sha256(p) for p in paths if p.is_file()}
+    # Keyed by the path within the folder: two survey.csv in subfolders are two inputs.
+    return {_relative(p, folder): _sha256(p) for p in paths if p.is_file()}
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:  # a file outside the dataset folder: its whole path
+        return path.resolve().as_posix()
 
 
 def _sha256(path: Path) -> str:
@@ -2082,6 +2127,12 @@ def write_dataset(dataset: Dataset, folder: str | Path) -> Path:
     -------
     Path
         The folder.
+
+    Raises
+    ------
+    HRProductivityError
+        When the folder already holds one of the files it would write: raw
+        files are never overwritten.
     """
     folder = Path(folder)
     names = {
@@ -2090,6 +2141,12 @@ def write_dataset(dataset: Dataset, folder: str | Path) -> Path:
         "hr": "hr.csv",
         "finance": "finance.csv",
     }
+    existing = [n for n in (*names.values(), "dataset.yaml") if (folder / n).exists()]
+    if existing:
+        raise HRProductivityError(
+            f"refusing to write a dataset into {folder}: it already holds "
+            f"{', '.join(existing)}, and raw files are never overwritten; choose a new folder"
+        )
     for table, fname in names.items():
         frame = dataset.table(table).copy()
         for c in frame.columns:
@@ -2135,9 +2192,12 @@ def process(folder: str | Path | Dataset, *, out: str | Path) -> Path:
         The raw dataset folder (it is only read), or a dataset already read
         from one with :func:`load_dataset` (so it is not read twice).
     out : str or Path
-        Where to write ``responses.parquet``, ``units.parquet``, ``hr.parquet``,
-        ``finance.parquet`` and ``manifest.json`` (input file hashes, package
-        versions, row counts). Each file is written atomically.
+        The processed folder: ``responses.parquet``, ``units.parquet``,
+        ``hr.parquet``, ``finance.parquet`` and ``manifest.json`` (input file
+        hashes, the SHA-256 of each table written, package versions, row
+        counts). The set is written into a new hidden sibling folder and
+        renamed into place as a whole, so ``out`` holds the old set or the new
+        one, never a mix; other entries of ``out`` (a report cache) are kept.
 
     Returns
     -------
@@ -2148,38 +2208,94 @@ def process(folder: str | Path | Dataset, *, out: str | Path) -> Path:
     ------
     DataValidationError
         When the raw data break the contract; nothing is written then.
+    HRProductivityError
+        When ``out`` is the raw folder, lies inside it or contains it, or is a
+        folder with other files that ``process`` did not write.
     """
     dataset = folder if isinstance(folder, Dataset) else load_dataset(folder)
     if dataset.folder is None:
         raise HRProductivityError("process needs a dataset read from a folder (load_dataset)")
     out = Path(out)
-    rows = {}
-    for table in TABLES:
-        frame = dataset.table(table)
-        rows[table] = len(frame)
-        atomic_write(out / f"{table}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
-    manifest = {
-        "dataset": dataset.name,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "source_folder": str(Path(dataset.folder).resolve()),
-        "inputs": dict(sorted(dataset.sources.items())),
-        "instruments": [i.name for i in dataset.instruments],
-        "wave_period": dict(dataset.wave_period),
-        "waves": dataset.waves,  # the time order, declared or derived
-        "rows": rows,
-        "versions": _versions(),
-    }
-    path = out / "manifest.json"
-    text = json.dumps(manifest, indent=2, ensure_ascii=False)
-    atomic_write(path, lambda p: p.write_text(text + "\n", encoding="utf-8"))
-    return path
+    _check_processed_target(out, Path(dataset.folder))
+    rows = {t: len(dataset.table(t)) for t in TABLES}
+
+    def fill(tmp: Path) -> None:
+        hashes = {}
+        for table in TABLES:
+            path = inside(tmp, tmp / f"{table}.parquet")
+            dataset.table(table).to_parquet(path, index=False)
+            hashes[path.name] = _sha256(path)
+        manifest = {
+            "dataset": dataset.name,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "source_folder": str(Path(dataset.folder).resolve()),  # type: ignore[arg-type]
+            "inputs": dict(sorted(dataset.sources.items())),
+            "tables": hashes,
+            "instruments": [i.name for i in dataset.instruments],
+            "wave_period": dict(dataset.wave_period),
+            "waves": dataset.waves,  # the time order, declared or derived
+            "rows": rows,
+            "versions": _versions(),
+        }
+        text = json.dumps(manifest, indent=2, ensure_ascii=False)
+        (tmp / _PROCESSED_MANIFEST).write_text(text + "\n", encoding="utf-8")
+
+    # through a symbolic link to the folder: replace the folder it points to, keep the link
+    replace_folder(out.resolve(), fill, keep=lambda name: name not in _PROCESSED_FILES)
+    return out / _PROCESSED_MANIFEST
+
+
+_PROCESSED_MANIFEST = "manifest.json"
+_PROCESSED_FILES = {_PROCESSED_MANIFEST, *(f"{t}.parquet" for t in TABLES)}
+
+
+def _check_processed_target(out: Path, raw: Path) -> None:
+    """Refuse an output folder that would overwrite raw data or files ``process`` does not own."""
+    apart(out, raw, what="the processed tables")
+    others = [p for p in out.iterdir() if p.name != REPORT_CACHE] if out.is_dir() else []
+    if others and not (out / _PROCESSED_MANIFEST).is_file():
+        raise HRProductivityError(
+            f"refusing to write the processed tables to {out}: it holds other files and no "
+            f"{_PROCESSED_MANIFEST} of an earlier process; choose a new or empty folder"
+        )
 
 
 def read_processed(folder: str | Path) -> Dataset:
-    """Read tables written by :func:`process` back into a :class:`Dataset`."""
+    """Read tables written by :func:`process` back into a :class:`Dataset`.
+
+    Each table is checked against the SHA-256 the manifest recorded for it.
+
+    Raises
+    ------
+    HRProductivityError
+        When the folder has no manifest, or a table is missing or differs from
+        what the manifest recorded (a set mixed from two runs of ``process``,
+        or a file changed by hand): run ``process`` again.
+    """
     folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    frames = {t: pd.read_parquet(folder / f"{t}.parquet") for t in TABLES}
+    again = "run `hrproductivity process` on the raw dataset again"
+    try:
+        manifest = json.loads((folder / _PROCESSED_MANIFEST).read_text(encoding="utf-8"))
+        recorded = dict(manifest["tables"])
+    except (OSError, ValueError, KeyError, TypeError):
+        raise HRProductivityError(
+            f"{folder} is not a processed folder (no readable {_PROCESSED_MANIFEST} listing "
+            f"its tables); {again}"
+        ) from None
+    frames = {}
+    for table in TABLES:
+        name = f"{table}.parquet"
+        try:
+            data = (folder / name).read_bytes()
+        except FileNotFoundError:
+            data = None
+        if data is None or hashlib.sha256(data).hexdigest() != recorded.get(name):
+            what = "is missing" if data is None else "differs from the one recorded"
+            raise HRProductivityError(
+                f"{folder}: {name} {what} in {_PROCESSED_MANIFEST}, so the tables are not one "
+                f"processed set (an interrupted process, or a file changed by hand); {again}"
+            )
+        frames[table] = pd.read_parquet(io.BytesIO(data))
     return Dataset(
         name=manifest["dataset"],
         responses=frames["responses"],

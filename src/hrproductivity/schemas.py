@@ -18,6 +18,7 @@ import pandas as pd
 if TYPE_CHECKING:
     import pandera.pandas as pa
 
+from hrproductivity._files import UNSAFE_PART
 from hrproductivity.instruments import Instrument
 
 __all__ = [
@@ -155,6 +156,19 @@ def _id(nullable: bool = False) -> pa.Column:
     )
 
 
+def _label() -> pa.Column:
+    """A wave or period label: it names report folders, so no path can hide in it."""
+    import pandera.pandas as pa
+
+    column = _id()
+    unsafe = pa.Check(
+        lambda s: ~s.str.contains(UNSAFE_PART),
+        error="cannot name a report folder; wave and period labels may not contain '/', "
+        "'\\', '..' or control characters (e.g. 2024 or 2024-syksy)",
+    )
+    return column.set_checks([*column.checks, unsafe])
+
+
 def _non_negative(
     required: bool = True, *, integer: bool = False, nullable: bool = True
 ) -> pa.Column:
@@ -173,7 +187,8 @@ def responses_schema(instruments: Sequence[Instrument]) -> pa.DataFrameSchema:
     """Schema of the survey table: ids present, answers whole numbers on each instrument's scale."""
     import pandera.pandas as pa
 
-    columns: dict[str, pa.Column] = {c: _id() for c in ("org", "unit", "wave", "respondent")}
+    columns: dict[str, pa.Column] = {c: _id() for c in ("org", "unit", "respondent")}
+    columns["wave"] = _label()
     for c in BACKGROUND_COLUMNS:
         columns[c] = pa.Column(str, nullable=True, required=False)
     for ins in instruments:
@@ -207,7 +222,7 @@ def units_schema() -> pa.DataFrameSchema:
         {
             "org": _id(),
             "unit": _id(),
-            "wave": _id(),
+            "wave": _label(),
             "invited": pa.Column(
                 float,
                 [
@@ -230,7 +245,7 @@ def hr_schema() -> pa.DataFrameSchema:
     import pandera.pandas as pa
 
     spec = table_spec("hr")
-    columns: dict[str, pa.Column] = {"org": _id(), "unit": _id(), "period": _id()}
+    columns: dict[str, pa.Column] = {"org": _id(), "unit": _id(), "period": _label()}
     for c in spec.numeric:
         columns[c] = _non_negative(
             c in spec.required, integer=c in spec.integer, nullable=c not in spec.filled
@@ -243,7 +258,7 @@ def finance_schema() -> pa.DataFrameSchema:
     import pandera.pandas as pa
 
     spec = table_spec("finance")
-    columns: dict[str, pa.Column] = {"org": _id(), "unit": _id(nullable=True), "period": _id()}
+    columns: dict[str, pa.Column] = {"org": _id(), "unit": _id(nullable=True), "period": _label()}
     for c in spec.numeric:
         columns[c] = _non_negative(c in spec.required)
     columns["output_unit"] = pa.Column(str, nullable=True, required=False)

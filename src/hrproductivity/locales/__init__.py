@@ -18,7 +18,7 @@ import yaml
 
 from hrproductivity.errors import UnknownNameError
 
-__all__ = ["LANGUAGES", "fmt_eur", "fmt_int", "fmt_number", "fmt_pct", "text"]
+__all__ = ["LANGUAGES", "fmt_eur", "fmt_int", "fmt_number", "fmt_pct", "printed", "text"]
 
 LANGUAGES = ("fi", "en")
 NBSP = "\u00a0"
@@ -43,12 +43,28 @@ def fmt_number(value: float | None, *, lang: str = "fi", decimals: int = 1) -> s
     _check_lang(lang)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
-    # Round half away from zero as people do (1 234,5 € -> 1 235 €), not half to even.
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
-    s = f"{rounded:,.{decimals}f}"
+    s = f"{_rounded(value, decimals):,.{decimals}f}"
     if lang == "fi":
         s = s.replace(",", NBSP).replace(".", ",").replace("-", "\u2212")
     return s
+
+
+def _rounded(value: float, decimals: int) -> Decimal:
+    # Round half away from zero as people do (1 234,5 € -> 1 235 €), not half to even.
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+
+
+def printed(value: float | None, *, decimals: int, scale: float = 1) -> float | None:
+    """The number a report prints, as a number: ``value`` rounded as :func:`fmt_number` does.
+
+    ``scale`` is how the report shows it: 100 for a share printed as a
+    percentage (:func:`fmt_pct`), so ``printed(0.61849, decimals=1, scale=100)``
+    is 0.618. Missing values (None, NaN) give None.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    shown = float(_rounded(scale * float(value), decimals)) / scale
+    return round(shown, decimals + len(str(int(scale))) - 1)
 
 
 def fmt_int(value: float | None, *, lang: str = "fi") -> str:

@@ -49,7 +49,15 @@ from hrproductivity import plots
 from hrproductivity.aggregation import mean_ci
 from hrproductivity.errors import ReportError, UnknownNameError
 from hrproductivity.instruments import Instrument, load_instrument
-from hrproductivity.locales import LANGUAGES, fmt_eur, fmt_int, fmt_number, fmt_pct, text
+from hrproductivity.locales import (
+    LANGUAGES,
+    fmt_eur,
+    fmt_int,
+    fmt_number,
+    fmt_pct,
+    printed,
+    text,
+)
 from hrproductivity.privacy import mentions, words
 from hrproductivity.reports.prepare import FACTORS, TABLES, VALUATIONS, PrepareSettings
 from hrproductivity.scoring import QWL_BANDS, qwl_band
@@ -1949,7 +1957,59 @@ def key_numbers(v: View) -> dict[str, Any]:
             "effective_share": _plain(m.get("effective_share")),
         }
     out["comments_shown"] = len(comments_frame(v))
-    return out
+    return _as_printed(out)
+
+
+# How the report prints each recorded figure, (scale, decimals): the results file beside
+# a report publishes what the report shows, at the report's precision, nothing finer.
+_PCT1, _PCT0, _NUM1, _EUR = (100, 1), (100, 0), (1, 1), (1, 0)
+_PRINTED = {
+    "response_rate": _PCT0,
+    "qwl_index": _PCT1,
+    "qwl_index_ci": _PCT1,
+    "all_orgs_qwl_index": _PCT1,
+    "org_qwl_index": _PCT1,
+    "unit_qwl_index": _PCT1,
+    "change": _PCT1,
+    "change_ci": _PCT1,
+    "factors": _PCT1,
+    "value_of_qwl_point": _EUR,
+    "value_of_qwl_point_per_fte": _EUR,
+    "value_of_qwl_point_by_valuation": _EUR,
+    "qwl_target": _PCT0,
+    "potential_eur": _EUR,
+    "fte": _NUM1,
+    "sickness_absence_rate": _PCT1,
+    "sick_days_per_fte": _NUM1,
+    "absence_cost_eur": _EUR,
+    "turnover_cost_eur": _EUR,
+    "effective_share": _PCT1,
+}
+
+
+def _as_printed(numbers: dict[str, Any]) -> dict[str, Any]:
+    """Every float of ``numbers`` rounded as the report prints it (``_PRINTED``)."""
+
+    def rounded(value: Any, scale: float, decimals: int) -> Any:
+        if isinstance(value, float):
+            return printed(value, decimals=decimals, scale=scale)
+        if isinstance(value, list | tuple):
+            return [rounded(x, scale, decimals) for x in value]
+        if isinstance(value, dict):
+            return {k: rounded(x, scale, decimals) for k, x in value.items()}
+        return value
+
+    def has_float(value: Any) -> bool:
+        if isinstance(value, dict):
+            return any(has_float(x) for x in value.values())
+        if isinstance(value, list | tuple):
+            return any(has_float(x) for x in value)
+        return isinstance(value, float)
+
+    unlisted = [k for k, x in numbers.items() if k not in _PRINTED and has_float(x)]
+    if unlisted:
+        raise ReportError(f"key_numbers: no printed precision for {', '.join(unlisted)}")
+    return {k: rounded(x, *_PRINTED[k]) if k in _PRINTED else x for k, x in numbers.items()}
 
 
 def _plain(value: Any) -> float | None:

@@ -2,6 +2,9 @@
 
 ``<out>/<wave>/index.html`` is a single self-contained page (no scripts, no
 network) in Finnish or English, written atomically after every manifest update.
+Like ``manifest.json`` it names only reports that exist (or failed): reports
+not produced, for groups too small to show or hidden to protect another, are
+counted without names, sizes or reasons.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ _TEXT = {
         "notebook": "muistikirja",
         "updated": "Päivitetty",
         "seconds": "s",
+        "withheld": "Ei tuotettu: {n}. Raporttia ei tehdä ryhmälle, jossa on liian vähän "
+        "vastaajia tai jonka tulokset on piilotettu toisen ryhmän suojaamiseksi.",
     },
     "en": {
         "title": "Reports – survey wave {wave}",
@@ -49,6 +54,8 @@ _TEXT = {
         "notebook": "notebook",
         "updated": "Updated",
         "seconds": "s",
+        "withheld": "Not produced: {n}. No report is made for a group with too few "
+        "respondents, or whose results are hidden to protect another group.",
     },
 }
 
@@ -90,7 +97,11 @@ def write_index(manifest: Manifest, *, lang: str = "fi") -> Path:
     counts = manifest.counts()
     summary = ", ".join(f"{n} {t[s]}" for s, n in counts.items() if n)
     updated = now().replace("T", " ")[:16] + " UTC"
-    rows = "\n".join(_row(e, t) for e in manifest.entries.values())
+    rows = "\n".join(_row(e, t) for e in manifest.published())
+    withheld = ""
+    if counts["not_produced"]:
+        note = t["withheld"].format(n=counts["not_produced"])
+        withheld = f'<p class="meta">{html.escape(note)}</p>\n'
     title = html.escape(t["title"].format(wave=manifest.wave))
     page = f"""<!DOCTYPE html>
 <html lang="{html.escape(lang)}">
@@ -103,7 +114,7 @@ def write_index(manifest: Manifest, *, lang: str = "fi") -> Path:
 <body>
 <h1>{title}</h1>
 <p class="meta">{html.escape(summary)} · {t["updated"]} {updated}</p>
-<table>
+{withheld}<table>
 <thead><tr><th>{t["report"]}</th><th>{t["level"]}</th><th>{t["status"]}</th>\
 <th>{t["files"]}</th><th>{t["details"]}</th></tr></thead>
 <tbody>
@@ -130,8 +141,6 @@ def _row(entry: Entry, t: dict[str, str]) -> str:
         details = html.escape(entry.error.get("message", ""))
         if entry.error.get("source"):
             details += f"<pre>{html.escape(entry.error['source'])}</pre>"
-    elif entry.status == "not_produced":
-        details = html.escape(entry.reason or "")
     elif entry.seconds:
         details = f"{entry.seconds:.1f} {t['seconds']}"
     status = entry.status if entry.status in t else "failed"

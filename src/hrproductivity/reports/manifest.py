@@ -10,6 +10,11 @@ Statuses: ``ok`` (produced in this run), ``skipped`` (up to date: produced by an
 earlier run from the same inputs, template and parameters), ``failed`` (the
 notebook or the export failed; ``error`` says where), ``not_produced`` (the
 caller ruled the report out, ``reason`` says why; earlier outputs are removed).
+
+The file is published with the reports, so it says nothing about a group
+whose results are not shown: reports that were not produced are only counted
+per level (``"not_produced": {"unit": 3}``), without their names, sizes or
+reasons. Those stay in the :class:`Manifest` a run returns to its caller.
 """
 
 from __future__ import annotations
@@ -127,6 +132,8 @@ class Manifest:
     wave: str
     folder: Path
     entries: dict[str, Entry] = field(default_factory=dict)
+    withheld: dict[str, int] = field(default_factory=dict)
+    """Reports not produced by earlier runs, counted by level (their names are not kept)."""
 
     @property
     def path(self) -> Path:
@@ -144,11 +151,25 @@ class Manifest:
         return not self.failed
 
     def counts(self) -> dict[str, int]:
-        """Number of entries by status (every status listed)."""
+        """Number of reports by status (every status listed)."""
         counts = dict.fromkeys(STATUSES, 0)
         for e in self.entries.values():
-            counts[e.status] = counts.get(e.status, 0) + 1
+            if e.status != "not_produced":
+                counts[e.status] = counts.get(e.status, 0) + 1
+        counts["not_produced"] = sum(self.not_produced().values())
         return counts
+
+    def not_produced(self) -> dict[str, int]:
+        """Reports not produced, counted by level: this run's entries, else earlier counts."""
+        counts = dict(self.withheld)
+        mine = [e.level for e in self.entries.values() if e.status == "not_produced"]
+        for level in set(mine):
+            counts[level] = mine.count(level)
+        return dict(sorted(counts.items()))
+
+    def published(self) -> list[Entry]:
+        """The entries that name a report: every status but ``not_produced``."""
+        return [e for e in self.entries.values() if e.status != "not_produced"]
 
     def summary(self) -> pd.DataFrame:
         """One row per report: ``level``, ``name``, ``status``, ``seconds``, ``attempts``,
@@ -184,23 +205,32 @@ class Manifest:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             entries = [Entry.from_dict(d) for d in data.get("reports", [])]
-        except (ValueError, TypeError, KeyError):
+            withheld = {str(k): int(v) for k, v in (data.get("not_produced") or {}).items()}
+        except (ValueError, TypeError, KeyError, AttributeError):
             # Written atomically, so only a hand edit breaks it; start afresh then.
             return cls(wave, folder)
-        return cls(str(data.get("wave", wave)), folder, {e.key: e for e in entries})
+        for e in entries:  # a manifest of an earlier version named them: count them only
+            if e.status == "not_produced":
+                withheld[e.level] = withheld.get(e.level, 0) + 1
+        kept = {e.key: e for e in entries if e.status != "not_produced"}
+        return cls(str(data.get("wave", wave)), folder, kept, withheld)
 
     def merged(self, entries: Iterable[Entry]) -> Manifest:
         """A new manifest with ``entries`` added or replacing those with the same key."""
         merged = dict(self.entries)
         merged.update((e.key, e) for e in entries)
-        return Manifest(self.wave, self.folder, dict(sorted(merged.items())))
+        return Manifest(self.wave, self.folder, dict(sorted(merged.items())), dict(self.withheld))
 
     def write(self) -> Path:
-        """Write ``manifest.json`` atomically; return its path."""
+        """Write ``manifest.json`` atomically; return its path.
+
+        Reports not produced are counted by level, not listed (see the module notes).
+        """
         data = {
             "wave": self.wave,
             "updated": now(),
-            "reports": [asdict(e) for e in self.entries.values()],
+            "reports": [asdict(e) for e in self.published()],
+            "not_produced": self.not_produced(),
         }
         text = json.dumps(data, indent=2, ensure_ascii=False)
         atomic_write(self.path, lambda p: p.write_text(text + "\n", encoding="utf-8"))

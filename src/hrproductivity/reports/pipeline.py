@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from hrproductivity._files import apart
 from hrproductivity.io import Dataset, load_dataset
 from hrproductivity.reports.executors import start_local_workers, stop_local_workers
 from hrproductivity.reports.jobs import Job, plan_jobs
@@ -96,7 +97,9 @@ def build_reports(
         preparer = prepare(data, min_n=min_n, min_n_comments=min_n_comments)
         planned = plan_jobs(data, wave=wave, level=level, orgs=orgs, min_n=min_n)
         cache = cache_path(preparer.input_hash, cache_dir=cache_dir, out=out)
-        ensure_prepared(preparer, cache)
+        if data.folder is not None:  # checked before the cache is written, not after
+            apart(cache, data.folder, what="the report cache")
+        ensure_prepared(preparer, cache, rebuild=not resume)
         planned = _withhold_hidden(planned, cache / "groups.parquet", wave, level, min_n)
         return run_reports(
             planned,
@@ -115,6 +118,7 @@ def build_reports(
             prepare=preparer,
             input_hash=preparer.input_hash,
             cache_dir=cache_dir,
+            rebuild=False,  # prepared (and rebuilt without resume) above
             progress=progress,
         )
     finally:

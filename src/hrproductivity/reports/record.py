@@ -13,6 +13,11 @@ During a report run the runner sets the environment variable
 into place together with the other outputs. Run interactively (Jupyter Lab,
 no variable set and no ``path``), ``record`` only checks that the value can be
 saved.
+
+The results file is published beside the report, so a template records only
+what its report shows, at the precision the report prints it, and nothing
+about a group that is not shown (the report templates record
+:func:`~hrproductivity.reports.content.key_numbers`, which rounds so).
 """
 
 from __future__ import annotations

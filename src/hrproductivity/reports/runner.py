@@ -23,7 +23,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hrproductivity._files import atomic_write, scratch_tempdir
+from hrproductivity._files import apart, atomic_write, inside, scratch_tempdir, unsafe_part
 from hrproductivity.errors import ReportError, UnknownNameError
 from hrproductivity.reports.executors import get_executor
 from hrproductivity.reports.index import write_index
@@ -68,6 +68,7 @@ def run_reports(
     prepare: Callable[[Path], object] | None = None,
     input_hash: str | None = None,
     cache_dir: str | Path | None = None,
+    rebuild: bool | None = None,
     kernel_name: str = "hrproductivity",
     timeout: float | None = 600,
     progress: bool = False,
@@ -117,6 +118,9 @@ def run_reports(
         Part of the resume check and the cache key; required with ``prepare``.
     cache_dir : str or Path, optional
         Where prepared folders are kept (default ``<out>/.cache``).
+    rebuild : bool, optional
+        Run ``prepare`` again even when its folder exists (default: when
+        ``resume`` is false, so ``--no-resume`` reuses nothing).
     kernel_name : str
         Jupyter kernel for the notebooks.
     timeout : float or None
@@ -128,7 +132,9 @@ def run_reports(
     -------
     Manifest
         This run's entries, one per job (``status``: ok, skipped, failed,
-        not_produced). ``manifest.json`` on disk holds every report of the wave.
+        not_produced). ``manifest.json`` on disk lists every report of the wave
+        that exists or failed, and only counts those not produced (it is
+        published with them; see :mod:`.manifest`).
 
     Raises
     ------
@@ -200,10 +206,18 @@ def run_reports(
         raise ReportError("prepare needs an input_hash to cache its work by")
 
     out = Path(out)
-    wave_folder = out / wave
+    why = unsafe_part(wave)
+    if why:  # load_dataset refuses such labels; a hand-made job list may still carry one
+        raise ReportError(f"wave {wave!r} {why}; it cannot name the report folder")
+    wave_folder = inside(out, out / wave)
+    raw = {str(j.parameters["dataset"]) for j in job_list if j.parameters.get("dataset")}
+    for folder in sorted(raw):  # a report run only reads its dataset
+        apart(wave_folder, folder, what="reports")
     cache = None
     if prepare is not None and input_hash:
         cache = cache_path(input_hash, cache_dir=cache_dir, out=out)
+        for folder in sorted(raw):
+            apart(cache, folder, what="the report cache")
     run_params: dict[str, Any] = {"wave": wave, "lang": lang}
     if cache is not None:
         run_params["cache"] = str(cache)
@@ -234,12 +248,13 @@ def run_reports(
         )
 
     # ---- start: lock the wave folder, clear what an interrupted run left behind
-    level_folder = wave_folder / level
+    level_folder = inside(wave_folder, wave_folder / level)
     level_folder.mkdir(parents=True, exist_ok=True)
     with _lock(wave_folder):
         _remove_temporary(wave_folder)
         _remove_temporary(level_folder)
         before = Manifest.load(wave_folder, wave)
+        before.withheld.pop(level, None)  # this run counts the level's unproduced reports anew
         done: dict[str, Entry] = {}
         todo: list[Entry] = []
         for name, entry in wanted.items():
@@ -255,7 +270,7 @@ def run_reports(
         state = _State(before, wave_folder, lang)
         state.add(done.values(), force=True)
         if todo and prepare is not None and cache is not None:
-            ensure_prepared(prepare, cache)
+            ensure_prepared(prepare, cache, rebuild=not resume if rebuild is None else rebuild)
         notebook = _load_template(template)
         scratch = scratch_tempdir("hrp-run-")  # and removes those of runs killed with -9
         tasks = [
@@ -350,14 +365,24 @@ def cache_path(input_hash: str, *, cache_dir: str | Path | None, out: str | Path
     return (Path(cache_dir) if cache_dir else Path(out) / ".cache").resolve() / key[:16]
 
 
-def ensure_prepared(prepare: Callable[[Path], object], cache: Path) -> None:
-    """Run ``prepare`` into a temporary folder and rename it into place, once per key."""
-    if cache.is_dir():
+def ensure_prepared(
+    prepare: Callable[[Path], object], cache: Path, *, rebuild: bool = False
+) -> None:
+    """Run ``prepare`` into a temporary folder and rename it into place, once per key.
+
+    With ``rebuild`` an existing folder is prepared anew and replaced (what
+    ``resume=False`` asks for: nothing of an earlier run is reused).
+    """
+    if cache.is_dir() and not rebuild:
         return
     cache.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=cache.parent, prefix=f".{cache.name}."))
+    old: Path | None = None
     try:
         prepare(tmp)
+        if cache.is_dir():
+            old = Path(tempfile.mkdtemp(dir=cache.parent, prefix=f".{cache.name}.old-"))
+            os.replace(cache, old / cache.name)
         try:
             os.replace(tmp, cache)
         except OSError:  # prepared meanwhile by another run
@@ -365,6 +390,8 @@ def ensure_prepared(prepare: Callable[[Path], object], cache: Path) -> None:
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -394,14 +421,14 @@ def _remove_temporary(folder: Path) -> None:
 def _remove_outputs(folder: Path, name: str, keep: Sequence[str] = ()) -> None:
     for kind, suffix in _SUFFIX.items():
         if kind not in keep:
-            (folder / f"{name}{suffix}").unlink(missing_ok=True)
+            inside(folder, folder / f"{name}{suffix}").unlink(missing_ok=True)
 
 
 def _store(outcome: Outcome, entry: Entry, level_folder: Path, wave_folder: Path) -> Entry:
     """Write a finished report's files atomically and return its manifest entry."""
     outputs: dict[str, str] = {}
     for kind, content in outcome.files.items():
-        path = level_folder / f"{entry.name}{_SUFFIX[kind]}"
+        path = inside(level_folder, level_folder / f"{entry.name}{_SUFFIX[kind]}")
         atomic_write(path, lambda p, c=content: p.write_bytes(c))
         outputs[kind] = path.relative_to(wave_folder).as_posix()
     # the folder holds what the manifest lists: no stale report beside a failed one
