@@ -308,8 +308,10 @@ def _wave_order_problems(dataset: Dataset) -> list[Problem]:
     """The declared order lists every wave of the survey and unit list once; or, with none
     declared, the labels sort in time by themselves."""
     present = sorted(
-        set(dataset.responses["wave"].dropna().astype("str").unique())
+        w
+        for w in set(dataset.responses["wave"].dropna().astype("str").unique())
         | set(dataset.units["wave"].dropna().astype("str").unique())
+        if unsafe_part(w) is None  # an unsafe label has its own line; no second one here
     )
     if dataset.wave_order is None:
         why = _undeclared_order(present)
