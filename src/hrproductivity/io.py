@@ -2225,7 +2225,10 @@ def process(folder: str | Path | Dataset, *, out: str | Path) -> Path:
         hashes = {}
         for table in TABLES:
             path = inside(tmp, tmp / f"{table}.parquet")
-            dataset.table(table).to_parquet(path, index=False)
+            try:
+                dataset.table(table).to_parquet(path, index=False)
+            except OSError as exc:  # name the file the user asked for, not the temporary one
+                raise OSError(exc.errno, exc.strerror or str(exc), str(out / path.name)) from exc
             hashes[path.name] = _sha256(path)
         manifest = {
             "dataset": dataset.name,

@@ -98,6 +98,7 @@ def build_reports(
         planned = plan_jobs(data, wave=wave, level=level, orgs=orgs, min_n=min_n)
         cache = cache_path(preparer.input_hash, cache_dir=cache_dir, out=out)
         if data.folder is not None:  # checked before the cache is written, not after
+            apart(Path(out) / wave, data.folder, what="reports")
             apart(cache, data.folder, what="the report cache")
         ensure_prepared(preparer, cache, rebuild=not resume)
         planned = _withhold_hidden(planned, cache / "groups.parquet", wave, level, min_n)
