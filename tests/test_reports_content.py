@@ -384,3 +384,27 @@ def test_views_refuse_other_thresholds_and_unknown_names(cache: C.Cache) -> None
         C.open_view(cache, org="Kuusikosk", wave="2024")
     with pytest.raises(UnknownNameError):
         C.open_view(cache, org="Kuusikoski", wave="2024", unit="Lukko")
+
+
+def test_associations_use_only_units_whose_results_are_shown(
+    cache: C.Cache, dataset: Dataset
+) -> None:
+    """The correlation of unit QWL with sick days per FTE, recomputed by hand from the
+    shown units' published index and the HR register: a hidden or rank-only unit's mean
+    must not enter it (with the others' means published, r is one equation in it)."""
+    from scipy import stats
+
+    g = cache.tables["groups"]
+    shown = g[(g["level"] == "unit") & (g["status"] == "shown")][
+        ["org", "unit", "wave", "qwl_index"]
+    ]
+    hr = dataset.hr[dataset.hr["unit"].notna()].copy()
+    hr["wave"] = hr["period"].astype("str")  # the example pairs each wave with its year
+    hr = hr.groupby(["org", "unit", "wave"])[["sick_days", "fte"]].sum().reset_index()
+    hr["rate"] = hr["sick_days"] / hr["fte"]
+    pair = shown.merge(hr, on=["org", "unit", "wave"])
+    expected = stats.pearsonr(pair["qwl_index"], pair["rate"]).statistic
+    a = cache.tables["associations"]
+    row = a[a["variable"] == "qwl_index"].iloc[0]
+    assert row["n_units"] == len(pair) < (g["level"] == "unit").sum()
+    assert row["r"] == pytest.approx(expected, rel=1e-9)

@@ -367,7 +367,7 @@ def prepare_cache(
             "reliability": _reliability(data, qwl_instrument, groups, s),
             "money": _money(data, groups, s),
             "drivers": _drivers(scores, groups, s),
-            "associations": _associations(scores, data, qwl_instrument, s),
+            "associations": _associations(scores, data, qwl_instrument, groups, s),
             "comments": _comments(data, s),
         }
     notes = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
@@ -1015,9 +1015,17 @@ def _drivers(scores: pd.DataFrame, groups: pd.DataFrame, s: PrepareSettings) -> 
 
 
 def _associations(
-    scores: pd.DataFrame, data: Dataset, qwl_instrument: Instrument, s: PrepareSettings
+    scores: pd.DataFrame,
+    data: Dataset,
+    qwl_instrument: Instrument,
+    groups: pd.DataFrame,
+    s: PrepareSettings,
 ) -> pd.DataFrame:
-    """Correlations of unit means with sick days per FTE, across units, orgs and waves."""
+    """Correlations of unit means with sick days per FTE, across units, orgs and waves.
+
+    Only units whose results are shown take part: a correlation with the published
+    means of the others would be one equation in a hidden unit's mean.
+    """
     from scipy import stats
 
     columns = ["variable", "kind", "r", "ci_low", "ci_high", "p_val", "n_units", "waves"]
@@ -1033,6 +1041,10 @@ def _associations(
     means = unit_scores.groupby(["org", "unit", "wave"])[variables].mean()
     sizes = unit_scores.groupby(["org", "unit", "wave"])["qwl_index"].count()
     means = means[sizes >= s.min_n].reset_index()
+    shown = groups.loc[
+        (groups["level"] == "unit") & (groups["status"] == "shown"), ["org", "unit", "wave"]
+    ]
+    means = means.merge(shown.astype({"wave": means["wave"].dtype}), on=["org", "unit", "wave"])
     period_of = {str(w): str(p) for w, p in data.wave_period.items()}
     means["period"] = means["wave"].astype("str").map(period_of)
     sick = hr[hr["unit"].notna()].copy()
