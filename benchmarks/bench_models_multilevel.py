@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _table import markdown  # benchmarks/_table.py, beside this script
 
 from hrproductivity.models import multilevel
 
@@ -86,15 +87,6 @@ def run(scenarios: list[tuple[int, str]]) -> pd.DataFrame:
         )
         print(rows[-1], flush=True)
     return pd.DataFrame(rows)
-
-
-def markdown(table: pd.DataFrame) -> str:
-    """A Markdown table without the optional ``tabulate`` dependency."""
-    cols = [str(c) for c in table.columns]
-    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
-    for row in table.itertuples(index=False):
-        lines.append("| " + " | ".join(str(v) for v in row) + " |")
-    return "\n".join(lines)
 
 
 def main() -> None:

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _table import markdown  # benchmarks/_table.py, beside this script
 
 from hrproductivity.errors import ModelWarning
 from hrproductivity.models import did, panel_effect
@@ -146,14 +147,6 @@ def summarise(raw: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out)
-
-
-def markdown(table: pd.DataFrame) -> str:
-    cols = [str(c) for c in table.columns]
-    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
-    for row in table.itertuples(index=False):
-        lines.append("| " + " | ".join(str(v) for v in row) + " |")
-    return "\n".join(lines)
 
 
 def main() -> None:

@@ -48,6 +48,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _table import markdown  # benchmarks/_table.py, beside this script
 from scipy import stats
 
 from hrproductivity.errors import ModelWarning
@@ -212,14 +213,6 @@ def summarise_mediation(raw: pd.DataFrame) -> pd.DataFrame:
         )
         out.append(row)
     return pd.DataFrame(out)
-
-
-def markdown(table: pd.DataFrame) -> str:
-    cols = [str(c) for c in table.columns]
-    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
-    for row in table.itertuples(index=False):
-        lines.append("| " + " | ".join(str(v) for v in row) + " |")
-    return "\n".join(lines)
 
 
 def main() -> None:
