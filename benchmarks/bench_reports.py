@@ -158,7 +158,7 @@ def synthetic_orgs(n: int, out: Path) -> tuple[list[str], dict[str, str]]:
     from hrproductivity.reports.prepare import prepare
 
     folder = write_dataset(
-        synthetic.generate(n_orgs=n, respondents_per_wave=300 * n, seed=5), out / "data"
+        synthetic.generate(n_orgs=n, respondents_per_wave=300 * n, seed=5), out / "raw"
     )
     data = load_dataset(folder)
     preparer = prepare(data)
