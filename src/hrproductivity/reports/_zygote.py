@@ -29,6 +29,7 @@ PRELOAD = (
     "pyarrow.parquet",  # pandas imports these on the first read_parquet
     "pyarrow.dataset",
     "pyarrow.pandas_compat",
+    "scipy.special",  # t quantiles of the reports' intervals (aggregation.mean_ci)
     "hrproductivity.reports.content",
     "hrproductivity.reports.record",
 )
