@@ -198,8 +198,12 @@ def reports(
         typer.Option(help="Template notebook (default: notebooks/<level>_report.ipynb)."),
     ] = None,
     min_n: Annotated[
-        int, typer.Option(help="No figures for fewer respondents (placement only below 10).")
+        int, typer.Option(help="No figures for fewer respondents (below 5: a warning).")
     ] = 5,
+    rank_only_below: Annotated[
+        int | None,
+        typer.Option(help="Placement only below this many respondents [default: max(10, min-n)]."),
+    ] = None,
     show_comments: Annotated[
         bool, typer.Option("--show-comments/--no-comments", help="Include open comments.")
     ] = False,
@@ -230,6 +234,7 @@ def reports(
         out=out_dir,
         cache_dir=_processed(path.resolve().name) / REPORT_CACHE,
         min_n=min_n,
+        rank_only_below=rank_only_below,
         min_n_comments=min_n_comments,
         show_comments=show_comments,
         jobs=jobs,

@@ -119,6 +119,7 @@ __all__ = [
     "suppress",
     "suppress_comments",
     "suppress_crosstab",
+    "thresholds",
     "words",
 ]
 
@@ -358,11 +359,90 @@ def _linked_to_hidden(
 # --------------------------------------------------------------------------- tables
 
 
-def _check_thresholds(min_n: Any, rank_only_below: Any) -> int:
-    if not isinstance(min_n, int | np.integer) or isinstance(min_n, bool) or min_n < 1:
-        raise ArgumentError(f"min_n must be a whole number of 1 or more; got {min_n!r}")
+#: Smallest group whose figures a report shows, unless the run sets another.
+MIN_N = 5
+#: Smallest group a report shows in full (smaller shown groups show only their
+#: placement), unless the run sets another; never below ``min_n``.
+RANK_ONLY_BELOW = 10
+
+
+def _whole(name: str, value: Any) -> int:
+    if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < 1:
+        raise ArgumentError(f"{name} must be a whole number of 1 or more; got {value!r}")
+    return int(value)
+
+
+def thresholds(
+    min_n: int | None = None, rank_only_below: int | None = None, *, warn: bool = True
+) -> tuple[int, int]:
+    """The anonymity thresholds of a report run: the one rule every step applies.
+
+    Preparing the cache, planning the reports and the report itself all take
+    their ``min_n`` and ``rank_only_below`` from here, so they cannot disagree
+    on which groups are hidden, shown as a placement only, or shown in full.
+
+    Parameters
+    ----------
+    min_n : int, optional
+        Groups with fewer people show no figures; default :data:`MIN_N` (5).
+    rank_only_below : int, optional
+        Groups with ``min_n`` to ``rank_only_below - 1`` people show only their
+        placement; default ``max(RANK_ONLY_BELOW, min_n)``, i.e. ``max(10, min_n)``.
+    warn : bool, default True
+        Warn when ``min_n`` is below :data:`MIN_N`.
+
+    Returns
+    -------
+    tuple of int
+        ``(min_n, rank_only_below)``.
+
+    Raises
+    ------
+    ArgumentError
+        A threshold that is not a whole number of 1 or more, or
+        ``rank_only_below`` below ``min_n``.
+
+    Warns
+    -----
+    HRProductivityWarning
+        ``min_n`` below 5, the smallest group the survey practice shows
+        (docs/privacy.md).
+
+    Notes
+    -----
+    ``rank_only_below = max(10, min_n)`` unless set: raising ``min_n`` above 10
+    alone leaves no placement-only band, and never makes the settings invalid.
+
+    Examples
+    --------
+    >>> thresholds()
+    (5, 10)
+    >>> thresholds(12)
+    (12, 12)
+    >>> thresholds(12, 15)
+    (12, 15)
+    """
+    low = MIN_N if min_n is None else _whole("min_n", min_n)
     if rank_only_below is None:
-        return int(min_n)
+        rank = max(RANK_ONLY_BELOW, low)
+    else:
+        rank = _whole("rank_only_below", rank_only_below)
+        if rank < low:
+            raise ArgumentError(f"rank_only_below ({rank}) must be at least min_n ({low})")
+    if warn and low < MIN_N:
+        warnings.warn(
+            f"min_n={low} is below {MIN_N}: reports will show figures of groups so small "
+            "that people can be identified (docs/privacy.md)",
+            HRProductivityWarning,
+            stacklevel=2,
+        )
+    return low, rank
+
+
+def _check_thresholds(min_n: Any, rank_only_below: Any) -> int:
+    min_n = _whole("min_n", min_n)
+    if rank_only_below is None:
+        return min_n
     if not isinstance(rank_only_below, int | np.integer) or isinstance(rank_only_below, bool):
         raise ArgumentError(
             f"rank_only_below must be a whole number or None; got {rank_only_below!r}"

@@ -200,6 +200,7 @@ def ensure_cache(
     *,
     min_n: int = 5,
     min_n_comments: int = 10,
+    rank_only_below: int | None = None,
 ) -> str:
     """The cache folder to read: ``cache`` when given, else one prepared now in a temporary folder.
 
@@ -215,6 +216,8 @@ def ensure_cache(
         A prepared cache folder, or "".
     min_n, min_n_comments : int, keyword-only
         The thresholds to prepare with.
+    rank_only_below : int, optional
+        Default ``max(10, min_n)`` (:func:`~hrproductivity.privacy.thresholds`).
 
     Returns
     -------
@@ -228,7 +231,9 @@ def ensure_cache(
     from hrproductivity.reports.prepare import prepare_cache
 
     settings = PrepareSettings(
-        min_n=min_n, rank_only_below=max(10, min_n), min_n_comments=min_n_comments
+        min_n=min_n,
+        rank_only_below=rank_only_below,  # type: ignore[arg-type]  # None: the default rule
+        min_n_comments=min_n_comments,
     )
     from hrproductivity._files import scratch_dir
 

@@ -102,7 +102,7 @@ def plan_jobs(
     wave: str,
     level: str = "org",
     orgs: Sequence[str] | None = None,
-    min_n: int = 5,
+    min_n: int | None = None,
 ) -> list[Job]:
     """One job per organisation, or per organisation and unit, for one survey wave.
 
@@ -116,9 +116,10 @@ def plan_jobs(
         ``"org"``: one report per organisation; ``"unit"``: one per unit.
     orgs : sequence of str, optional
         Only these organisations (default: all in the dataset's unit list).
-    min_n : int, default 5
+    min_n : int, optional
         Units (or organisations) with fewer respondents in the wave are planned
-        as ``not_produced``: a report that small would identify people.
+        as ``not_produced``: a report that small would identify people. Default
+        and checks: :func:`~hrproductivity.privacy.thresholds`.
 
     Returns
     -------
@@ -134,7 +135,9 @@ def plan_jobs(
         For an organisation not in the dataset, or an unknown level.
     """
     from hrproductivity.io import Dataset, load_dataset
+    from hrproductivity.privacy import thresholds
 
+    min_n = thresholds(min_n, warn=False)[0]
     if level not in LEVELS:
         raise UnknownNameError("report level", level, list(LEVELS))
     data = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)

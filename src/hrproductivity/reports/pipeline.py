@@ -17,6 +17,7 @@ import pandas as pd
 
 from hrproductivity._files import apart
 from hrproductivity.io import Dataset, load_dataset
+from hrproductivity.privacy import MIN_N
 from hrproductivity.reports.executors import start_local_workers, stop_local_workers
 from hrproductivity.reports.jobs import Job, plan_jobs
 from hrproductivity.reports.manifest import Manifest
@@ -37,7 +38,8 @@ def build_reports(
     template: str | Path | None = None,
     out: str | Path = Path("reports"),
     cache_dir: str | Path | None = None,
-    min_n: int = 5,
+    min_n: int = MIN_N,
+    rank_only_below: int | None = None,
     min_n_comments: int = 10,
     show_comments: bool = False,
     jobs: int | None = None,
@@ -69,8 +71,12 @@ def build_reports(
         Reports go to ``<out>/<wave>/<level>/``; the prepared tables to
         ``cache_dir`` (default ``<out>/.cache``).
     min_n, min_n_comments : int
-        Anonymity thresholds: no figures for fewer than ``min_n`` respondents
-        (placement only below 10), comments only from ``min_n_comments``.
+        Anonymity thresholds: no figures for fewer than ``min_n`` respondents,
+        comments only from ``min_n_comments``.
+    rank_only_below : int, optional
+        Placement only below this many respondents; default ``max(10, min_n)``
+        (:func:`~hrproductivity.privacy.thresholds`, the one rule that the
+        cache, the plan and the reports all follow).
     show_comments : bool
         Include open comments (still subject to ``min_n_comments``).
     jobs, executor, scheduler, resume, timeout, progress
@@ -94,7 +100,10 @@ def build_reports(
     try:
         data = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
         wave = str(wave) if wave is not None else data.waves[-1]
-        preparer = prepare(data, min_n=min_n, min_n_comments=min_n_comments)
+        preparer = prepare(
+            data, min_n=min_n, rank_only_below=rank_only_below, min_n_comments=min_n_comments
+        )
+        min_n = preparer.settings.min_n  # resolved once (privacy.thresholds); all steps use it
         planned = plan_jobs(data, wave=wave, level=level, orgs=orgs, min_n=min_n)
         cache = cache_path(preparer.input_hash, cache_dir=cache_dir, out=out)
         if data.folder is not None:  # checked before the cache is written, not after

@@ -92,7 +92,7 @@ from hrproductivity.errors import ArgumentError, HRProductivityError, UnknownNam
 from hrproductivity.hcpf import HCPF, OVERTIME_PREMIUM
 from hrproductivity.instruments import Instrument
 from hrproductivity.io import Dataset, load_dataset
-from hrproductivity.privacy import suppress, suppress_comments
+from hrproductivity.privacy import MIN_N, suppress, suppress_comments, thresholds
 from hrproductivity.scoring import qwl_index, qwl_scorers, score_scales
 
 __all__ = [
@@ -136,9 +136,11 @@ class PrepareSettings:
     ----------
     min_n : int, default 5
         Groups where fewer people answered show nothing (docs/privacy.md).
-    rank_only_below : int, default 10
+    rank_only_below : int, optional
         Groups with ``min_n`` to ``rank_only_below - 1`` respondents show only
-        their placement.
+        their placement; default ``max(10, min_n)``
+        (:func:`~hrproductivity.privacy.thresholds`, which validates both and
+        warns for ``min_n`` below 5).
     min_n_comments : int, default 10
         Threshold for free-text comments (complementary as well).
     qwl_method : str, default "kesti_approx"
@@ -167,8 +169,8 @@ class PrepareSettings:
         Seed of the driver bootstrap, so that a cache is reproducible.
     """
 
-    min_n: int = 5
-    rank_only_below: int = 10
+    min_n: int = MIN_N
+    rank_only_below: int = None  # type: ignore[assignment]  # set by __post_init__
     min_n_comments: int = 10
     qwl_method: str = "kesti_approx"
     cost_per_day: float = ABSENCE_COST_PER_DAY
@@ -181,13 +183,13 @@ class PrepareSettings:
     seed: int = 20261122
 
     def __post_init__(self) -> None:
-        for name in ("min_n", "rank_only_below", "min_n_comments"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ArgumentError(f"{name} must be a whole number of 1 or more; got {value!r}")
-        if self.rank_only_below < self.min_n:
+        min_n, rank_only_below = thresholds(self.min_n, self.rank_only_below)
+        object.__setattr__(self, "min_n", min_n)
+        object.__setattr__(self, "rank_only_below", rank_only_below)
+        value = self.min_n_comments
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ArgumentError(
-                f"rank_only_below ({self.rank_only_below}) must be at least min_n ({self.min_n})"
+                f"min_n_comments must be a whole number of 1 or more; got {value!r}"
             )
         if self.sector not in ("public", "market"):
             raise UnknownNameError("sector", self.sector, ["public", "market"])
@@ -266,8 +268,8 @@ class Preparer:
 def prepare(
     dataset: Dataset | str | Path,
     *,
-    min_n: int = 5,
-    rank_only_below: int = 10,
+    min_n: int = MIN_N,
+    rank_only_below: int | None = None,
     min_n_comments: int = 10,
     **options: Any,
 ) -> Preparer:
@@ -278,8 +280,9 @@ def prepare(
     dataset : Dataset, str or Path
         A loaded dataset or a dataset folder (read on first use).
     min_n, rank_only_below, min_n_comments : int, keyword-only
-        The anonymity thresholds (5, 10, 10); the reports must get the same
-        ``min_n`` and ``min_n_comments`` (:attr:`Preparer.parameters`).
+        The anonymity thresholds (5, ``max(10, min_n)``, 10; the rule of
+        :func:`~hrproductivity.privacy.thresholds`); the reports must get the
+        same ``min_n`` and ``min_n_comments`` (:attr:`Preparer.parameters`).
     **options
         Further :class:`PrepareSettings` (``cost_per_day``, ``sector``,
         ``purchased_service_hour_price``, ...).
@@ -305,7 +308,10 @@ def prepare(
     {'min_n': 5, 'min_n_comments': 10}
     """
     settings = PrepareSettings(
-        min_n=min_n, rank_only_below=rank_only_below, min_n_comments=min_n_comments, **options
+        min_n=min_n,
+        rank_only_below=rank_only_below,  # type: ignore[arg-type]  # None: the default rule
+        min_n_comments=min_n_comments,
+        **options,
     )
     return Preparer(dataset, settings)
 

@@ -198,7 +198,7 @@ def run_reports(
         from hrproductivity.io import Dataset, load_dataset
 
         dataset = data if isinstance(data, Dataset) else load_dataset(data)
-        min_n = common.get("min_n", 5)
+        min_n = common.get("min_n")  # None: the default of privacy.thresholds
         job_list = plan_jobs(dataset, wave=wave, level=level, orgs=orgs, min_n=min_n)
         input_hash = input_hash or dataset_hash(dataset)
     _check_unique(job_list)
