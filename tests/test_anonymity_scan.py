@@ -22,6 +22,8 @@ from hrproductivity.reports.jobs import slug
 from hrproductivity.reports.manifest import Manifest
 from hrproductivity.reports.pipeline import build_reports
 
+pytestmark = pytest.mark.notebooks  # executes notebooks (make test-fast skips it)
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "raw" / "example"
 MIN_N = 5

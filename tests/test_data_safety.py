@@ -324,6 +324,7 @@ def test_ensure_prepared_rebuilds_on_request(tmp_path: Path) -> None:
     assert sorted(os.listdir(cache.parent)) == ["key"]  # no temporary folder left
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 def test_no_resume_rebuilds_the_prepared_cache(tmp_path: Path) -> None:
     """``resume=False`` (``--no-resume``) re-executed the reports but reused the cache."""

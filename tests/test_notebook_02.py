@@ -36,6 +36,8 @@ from hrproductivity import Dataset, synthetic, write_dataset
 from hrproductivity.reports import RESULTS_ENV, check_parameters
 from hrproductivity.reports.execute import execute_notebook
 
+pytestmark = pytest.mark.notebooks  # executes notebooks (make test-fast skips it)
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "research" / "02_wellbeing_and_productivity.ipynb"
 EXAMPLE = ROOT / "data" / "raw" / "example"

@@ -410,6 +410,7 @@ CASES = [
 ]
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_notebook_records_the_expected_numbers(

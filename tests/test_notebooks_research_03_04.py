@@ -540,11 +540,13 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     return Run(case, dataset, folder, parameters, results, seconds)
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 def test_notebook_records_the_expected_numbers(run: Run) -> None:
     run.case.check(run.results, run.dataset, run.parameters)
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 def test_runs_within_a_minute(run: Run) -> None:
     assert run.seconds < 60, f"{run.case.id}: {run.seconds:.0f} s"

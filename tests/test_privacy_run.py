@@ -29,6 +29,8 @@ from hrproductivity import load_dataset
 from hrproductivity.privacy import words
 from hrproductivity.reports.pipeline import build_reports
 
+pytestmark = pytest.mark.notebooks  # executes notebooks (make test-fast skips it)
+
 ROOT = Path(__file__).resolve().parents[1]
 MIN_N = 5
 KEEP = {

@@ -68,6 +68,7 @@ def _gone(pid: int, seconds: float) -> bool:
     return False
 
 
+@pytest.mark.notebooks
 def test_each_notebook_runs_in_a_fresh_process_of_its_own(tmp_path: Path) -> None:
     server = fork_server()
     assert server is not None and server.alive
@@ -93,6 +94,7 @@ def test_each_notebook_runs_in_a_fresh_process_of_its_own(tmp_path: Path) -> Non
     assert _gone(int(pid1), 5) and _gone(int(pid2), 5)  # stopped after their notebook
 
 
+@pytest.mark.notebooks
 def test_modules_import_from_the_notebooks_folder_not_the_servers(tmp_path: Path) -> None:
     (tmp_path / "local_helper_mod.py").write_text("VALUE = 7\n")
     code = (
@@ -104,6 +106,7 @@ def test_modules_import_from_the_notebooks_folder_not_the_servers(tmp_path: Path
     assert _text(nb, 1).strip() == "False"  # the server's working folder is not on the path
 
 
+@pytest.mark.notebooks
 def test_inline_figures_still_show(tmp_path: Path) -> None:
     nb = _run(tmp_path, "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()")
     kinds = [o["output_type"] for o in nb.cells[0].outputs]
@@ -122,6 +125,7 @@ def test_only_this_pythons_ipykernel_is_forked() -> None:
     assert _kernel_args([]) is None
 
 
+@pytest.mark.notebooks
 def test_a_stopped_fork_server_is_started_again(tmp_path: Path) -> None:
     server = fork_server()
     assert server is not None
@@ -212,6 +216,7 @@ def test_an_edit_of_the_package_starts_the_server_again(tmp_path: Path) -> None:
         os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
+@pytest.mark.notebooks
 def test_forking_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(FORK_ENV, "0")
     assert fork_server() is None
@@ -219,6 +224,7 @@ def test_forking_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert parent == str(os.getpid())  # started by this process, the usual way
 
 
+@pytest.mark.notebooks
 def test_a_run_that_fails_early_leaves_no_started_workers(tmp_path: Path) -> None:
     from hrproductivity.errors import HRProductivityError
     from hrproductivity.reports.pipeline import build_reports

@@ -38,6 +38,8 @@ from hrproductivity.locales import fmt_pct
 from hrproductivity.reports import Manifest, plan_jobs, run_reports
 from hrproductivity.reports.prepare import prepare
 
+pytestmark = pytest.mark.notebooks  # executes notebooks (make test-fast skips it)
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "data" / "raw" / "example"
 ORG_TEMPLATE = ROOT / "notebooks" / "org_report.ipynb"

@@ -209,6 +209,7 @@ def four(tmp_path_factory: pytest.TempPathFactory) -> tuple[Manifest, Path, tupl
     return manifest, out, formats
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 def test_parallel_run_produces_reports_without_code(
     four: tuple[Manifest, Path, tuple[str, ...]],
@@ -236,6 +237,7 @@ def test_parallel_run_produces_reports_without_code(
     assert _no_temporary_files(out)
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 @pytest.mark.skipif(not HAS_CHROMIUM, reason="needs Debian's chromium package")
 def test_pdf_is_printed_on_a4(four: tuple[Manifest, Path, tuple[str, ...]]) -> None:
@@ -248,6 +250,7 @@ def test_pdf_is_printed_on_a4(four: tuple[Manifest, Path, tuple[str, ...]]) -> N
     assert "vastaus 4" in page.extract_text()
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 def test_rerun_with_nothing_changed_executes_nothing(
     four: tuple[Manifest, Path, tuple[str, ...]],
@@ -269,6 +272,7 @@ def test_rerun_with_nothing_changed_executes_nothing(
     assert other.counts()["ok"] == 1
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 def test_failure_stops_no_other_report_and_the_cli_exits_1(tmp_path: Path) -> None:
     from hrproductivity.cli import app
@@ -293,6 +297,7 @@ def test_failure_stops_no_other_report_and_the_cli_exits_1(tmp_path: Path) -> No
     assert (out / "2022" / "org" / "K837.html").is_file()
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 def test_not_produced_reports_are_recorded_and_their_old_files_removed(tmp_path: Path) -> None:
     stale = tmp_path / "2023" / "unit" / "K091-Small.html"
@@ -310,6 +315,7 @@ def test_not_produced_reports_are_recorded_and_their_old_files_removed(tmp_path:
     assert planned.entries["unit/K837-Koulu-Hervanta"].reason.startswith("fewer than 5")
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 def test_a_killed_run_leaves_whole_reports_and_a_rerun_completes_it(tmp_path: Path) -> None:
     out = tmp_path / "reports"
@@ -347,6 +353,7 @@ def test_a_killed_run_leaves_whole_reports_and_a_rerun_completes_it(tmp_path: Pa
     assert _no_temporary_files(out)
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 def test_dask_executor_on_a_local_cluster(tmp_path: Path) -> None:
     from distributed import LocalCluster
@@ -391,6 +398,7 @@ runpy.run_module("ipykernel_launcher", run_name="__main__")
 """
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 def test_a_kernel_that_dies_on_start_is_retried(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -576,6 +576,7 @@ NB1_CASES = {
 }
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(NB1_CASES))
 def test_notebook_01_records_the_hcpf_by_hand(case: str, tmp_path: Path, monkeypatch: Any) -> None:
@@ -638,6 +639,7 @@ NB2_CASES = {
 }
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(NB2_CASES))
 def test_notebook_02_records_intervals_and_anonymity(
@@ -706,6 +708,7 @@ NB3_CASES = {
 }
 
 
+@pytest.mark.notebooks
 @pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(NB3_CASES))
 def test_notebook_03_records_rounds_by_hand(case: str, tmp_path: Path, monkeypatch: Any) -> None:
