@@ -160,3 +160,20 @@ def test_reports_cli_refuses_rank_only_below_under_min_n(
     assert result.exit_code == 2
     assert "rank_only_below (11) must be at least min_n (12)" in result.output
     assert not (tmp_path / "data").exists()  # refused before any cache was prepared
+
+
+def test_reports_cli_warns_in_one_line_for_min_n_below_5(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("hrproductivity")
+    args = [script, "reports", str(EXAMPLE), "--min-n", "3", "--wave", "1999", "--jobs", "1"]
+    args += ["--out", str(tmp_path / "out")]  # the unknown wave stops it before any report
+    run = subprocess.run(args, capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 2
+    lines = run.stderr.splitlines()
+    assert lines[0] == (
+        "warning: min_n=3 is below 5: reports will show figures of groups so small that "
+        "people can be identified (docs/privacy.md)"
+    )
+    assert "wave '1999' is not in the dataset" in run.stderr

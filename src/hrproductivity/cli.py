@@ -12,6 +12,7 @@ import errno
 import functools
 import os
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -266,6 +267,7 @@ def main() -> None:
     # lark at import when rfc3987_syntax is installed (Jupyter Lab's extras pull it
     # in): 0.9 s, for a format no notebook schema uses. Not in this process.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    warnings.formatwarning = _one_line_warning
     code: int | str | None = 0
     try:
         app()
@@ -275,6 +277,13 @@ def main() -> None:
     except SystemExit as exc:
         code = exc.code
     _exit(code)
+
+
+def _one_line_warning(
+    message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any
+) -> str:
+    """A warning as the command's user reads it: one line, without the source line."""
+    return f"warning: {message}\n"
 
 
 def _exit(code: int | str | None) -> None:
