@@ -44,7 +44,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +63,7 @@ from hrproductivity._files import (
     replace_folder,
     unsafe_part,
 )
+from hrproductivity._versions import versions
 from hrproductivity._yaml import AliasRefused, load_yaml
 from hrproductivity.errors import (
     DataValidationError,
@@ -2180,11 +2180,6 @@ def write_dataset(dataset: Dataset, folder: str | Path) -> Path:
     return folder
 
 
-def _versions() -> dict[str, str]:
-    names = ("hrproductivity", "pandas", "numpy", "pyarrow", "pandera", "statsmodels", "scipy")
-    return {n: version(n) for n in names}
-
-
 def process(folder: str | Path | Dataset, *, out: str | Path) -> Path:
     """Validate a dataset folder and write its tidy tables as parquet with a manifest.
 
@@ -2240,7 +2235,7 @@ def process(folder: str | Path | Dataset, *, out: str | Path) -> Path:
             "wave_period": dict(dataset.wave_period),
             "waves": dataset.waves,  # the time order, declared or derived
             "rows": rows,
-            "versions": _versions(),
+            "versions": versions(),
         }
         text = json.dumps(manifest, indent=2, ensure_ascii=False)
         (tmp / _PROCESSED_MANIFEST).write_text(text + "\n", encoding="utf-8")

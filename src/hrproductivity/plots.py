@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from hrproductivity import bands as _bands
 from hrproductivity.locales import fmt_number
-from hrproductivity.scoring import QWL_BANDS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -37,9 +37,9 @@ __all__ = [
     "unit_heatmap",
 ]
 
-#: Colours of the four interpretation bands, lowest first (red, orange, yellow, green;
-#: distinguishable in the common forms of colour blindness by lightness as well).
-BAND_COLOURS: tuple[str, ...] = ("#b2182b", "#ef8a62", "#f6d55c", "#1a9850")
+#: Colours of the four interpretation bands, lowest first (owned by
+#: :data:`hrproductivity.bands.COLOURS`).
+BAND_COLOURS: tuple[str, ...] = _bands.COLOURS
 #: Fill of a cell or bar that is not shown.
 HIDDEN_COLOUR = "#d9d9d9"
 _SERIES_COLOURS = ("#2166ac", "#762a83", "#7f7f7f", "#5aae61")
@@ -70,11 +70,7 @@ def band_colour(share: float) -> str:
     """
     if share is None or np.isnan(share):
         return HIDDEN_COLOUR
-    position = 0
-    for i, (lower, _, _) in enumerate(QWL_BANDS):
-        if share + 1e-9 >= lower:
-            position = i
-    return BAND_COLOURS[position]
+    return _bands.colour(share)
 
 
 def _pct(value: float, lang: str, decimals: int = 0) -> str:
@@ -119,8 +115,8 @@ def qwl_gauge(
     """
     ax = _axes(ax, (7.5, 2.3))
     unit = "\u00a0%" if lang == "fi" else "%"
-    bounds = [b[0] for b in QWL_BANDS] + [1.0]
-    for i in range(len(QWL_BANDS)):
+    bounds = [*_bands.LOWER_BOUNDS, 1.0]
+    for i in range(len(_bands.LOWER_BOUNDS)):
         ax.fill_between([100 * bounds[i], 100 * bounds[i + 1]], 0, 1, color=BAND_COLOURS[i], lw=0)
         if i < len(band_labels):
             mid = 50 * (bounds[i] + bounds[i + 1])
@@ -267,7 +263,7 @@ def unit_heatmap(
             if np.isnan(v):
                 colour, ink = HIDDEN_COLOUR, "black"
             elif banded[j]:
-                colour, ink = band_colour(v), "white" if v < QWL_BANDS[1][0] else "black"
+                colour, ink = band_colour(v), "white" if v < _bands.LOWER_BOUNDS[1] else "black"
             else:
                 level = float(np.clip((v - 0.4) / 0.5, 0.0, 1.0))
                 colour = to_hex(blues(0.15 + 0.75 * level))
@@ -376,8 +372,8 @@ def trend(
             top = max(top, float(np.nanmax(y)))
             bottom = min(bottom, float(np.nanmin(y)))
     if bands:
-        bounds = [b[0] for b in QWL_BANDS] + [1.0]
-        for i in range(len(QWL_BANDS)):
+        bounds = [*_bands.LOWER_BOUNDS, 1.0]
+        for i in range(len(_bands.LOWER_BOUNDS)):
             ax.axhspan(
                 100 * bounds[i], 100 * bounds[i + 1], color=BAND_COLOURS[i], alpha=0.12, lw=0
             )

@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from hrproductivity import bands
 from hrproductivity.errors import (
     ArgumentError,
     DataValidationError,
@@ -545,13 +546,12 @@ def _scorer_name(method: str | QWLScorer) -> str:
 
 # --------------------------------------------------------------------------- bands
 
-#: The published interpretation bands (safeinlogplus.fi): lower bound as a
-#: share, English and Finnish label; from the lowest band up.
-QWL_BANDS: tuple[tuple[float, str, str], ...] = (
-    (0.0, "very much to develop", "erittäin paljon kehitettävää"),
-    (0.40, "much to develop", "paljon kehitettävää"),
-    (0.65, "some to develop", "jonkin verran kehitettävää"),
-    (0.75, "excellent", "erinomainen"),
+#: The published interpretation bands (safeinlogplus.fi; docs/qwl-index.md): lower bound
+#: as a share, English and Finnish label; from the lowest band up. Derived from
+#: :mod:`hrproductivity.bands` (bounds) and the locales (labels), which own them.
+QWL_BANDS: tuple[tuple[float, str, str], ...] = tuple(
+    (low, bands.label(i, lang="en"), bands.label(i, lang="fi"))
+    for i, low in enumerate(bands.LOWER_BOUNDS)
 )
 _LANGS = ("en", "fi")
 _SCALES = {"share": 1.0, "percent": 100.0}
@@ -633,10 +633,9 @@ def qwl_band(
             f"{finite.max() if finite.max() > top else finite.min():g}; "
             f"pass scale={other!r} if the index is a {other}"
         )
-    labels = [b[2] if lang == "fi" else b[1] for b in QWL_BANDS]
-    cuts = np.array([b[0] for b in QWL_BANDS[1:]]) * top
-    # Tolerance of 1e-9 of the scale: a cut point reached up to rounding counts as reached.
-    position = np.searchsorted(cuts, values + 1e-9 * top, side="right")
+    labels = [bands.label(i, lang=lang) for i in range(len(bands.CODES))]
+    # bands.position: a cut point reached up to floating-point rounding counts as reached.
+    position = bands.position(values, scale=scale)
     out = np.array(labels, dtype=object)[np.minimum(position, len(labels) - 1)]
     out[np.isnan(values)] = None
     if isinstance(value, pd.Series):

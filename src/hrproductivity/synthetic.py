@@ -208,7 +208,6 @@ EXAMPLE_ORGS: tuple[str, ...] = (
     "Koulutuskuntayhtymä Tuulia",
 )
 
-_FACTORS = ("FE", "YI", "PL")
 _SUPPORTED_INSTRUMENTS = ("qwl15", "uwes9", "who5")
 
 
@@ -1091,7 +1090,8 @@ def _qwl_answers(
     centred: FloatArray, ins: Instrument, eff: Effects, rng: np.random.Generator
 ) -> tuple[list[str], FloatArray]:
     items = ins.item_ids
-    factor_of = np.array([_FACTORS.index(i.factor) for i in ins.items])
+    factors = list(ins.factors)
+    factor_of = np.array([factors.index(i.factor) for i in ins.items])
     lam = np.asarray(eff.qwl_loadings)
     nu = np.asarray(eff.qwl_intercepts)
     eps = rng.standard_normal((centred.shape[0], len(items)))
@@ -1382,7 +1382,7 @@ def _expected_icc(eff: Effects, ins: Instrument) -> dict[str, float]:
     v = v_b + eff.var_person
     cut = _cutpoints(eff.qwl_category_shares)
     out: dict[str, float] = {}
-    for f in _FACTORS:
+    for f in ins.factors:
         idx = [k for k, it in enumerate(ins.items) if it.factor == f]
         lam = np.asarray(eff.qwl_loadings)[idx]
         nu = np.asarray(eff.qwl_intercepts)[idx]

@@ -20,7 +20,7 @@ import yaml
 from hrproductivity._yaml import load_yaml
 from hrproductivity.errors import InstrumentError, UnknownNameError
 
-__all__ = ["Instrument", "Item", "Total", "bundled_instruments", "load_instrument"]
+__all__ = ["QWL_FACTORS", "Instrument", "Item", "Total", "bundled_instruments", "load_instrument"]
 
 _TOTAL_METHODS = ("mean", "sum", "scale", "below")
 
@@ -280,3 +280,9 @@ def _parse(raw: Any, where: str) -> Instrument:
         illustrative_texts=bool(raw.get("illustrative_texts", False)),
         source=str(raw.get("source", "")),
     )
+
+
+#: The factors of the QWL index (FE, YI, PL), in the order the bundled ``qwl15``
+#: definition declares them (docs/qwl-index.md). Code with an instrument at hand reads
+#: ``instrument.factors``; this is for code that has none (the index formula, teaching).
+QWL_FACTORS: tuple[str, ...] = tuple(load_instrument("qwl15").factors)

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from hrproductivity import plots
+from hrproductivity import bands, plots
 from hrproductivity.aggregation import mean_ci
 from hrproductivity.errors import ReportError, UnknownNameError
 from hrproductivity.instruments import Instrument, load_instrument
@@ -60,7 +60,6 @@ from hrproductivity.locales import (
 )
 from hrproductivity.privacy import mentions, words
 from hrproductivity.reports.prepare import FACTORS, TABLES, VALUATIONS, PrepareSettings
-from hrproductivity.scoring import QWL_BANDS, qwl_band
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -110,8 +109,8 @@ __all__ = [
     "valuation_frame",
 ]
 
-#: Codes of the interpretation bands, lowest first (keys ``band.meaning.<code>``).
-BAND_CODES = ("very_much", "much", "some", "excellent")
+#: Codes of the interpretation bands, lowest first (owned by :data:`hrproductivity.bands.CODES`).
+BAND_CODES = bands.CODES
 _STATUSES = ("shown", "rank_only", "hidden")
 _STYLE = """<style>
 .hrp h1 {margin-bottom: 0.1em;} .hrp .hrp-sub {font-size: 1.15em; color: #444; margin: 0;}
@@ -592,13 +591,8 @@ def _printed_share(v: View, share: float) -> float:
 
 def _band(v: View, share: float) -> tuple[str, str]:
     """(label, code) of the band of a share as printed."""
-    printed = _printed_share(v, share)
-    label = qwl_band(printed, lang=v.lang) or ""
-    position = 0
-    for i, (lower, _, _) in enumerate(QWL_BANDS):
-        if printed + 1e-9 >= lower:
-            position = i
-    return label, BAND_CODES[position]
+    position = bands.position(_printed_share(v, share))
+    return bands.label(position, lang=v.lang), bands.CODES[position]
 
 
 def _band_html(v: View, share: float) -> str:
@@ -958,7 +952,7 @@ def figure_qwl(v: View, ax: Axes | None = None) -> Axes:
         markers[text("fig.previous", lang=v.lang, wave=v.previous_wave)] = s["change"][
             "qwl_previous"
         ]
-    labels = [qwl_band(b[0] + 1e-6, lang=v.lang) or "" for b in QWL_BANDS]
+    labels = [bands.label(code, lang=v.lang) for code in bands.CODES]
     return plots.qwl_gauge(
         s["qwl_index"],
         ci=s["ci"],

@@ -69,7 +69,6 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +76,7 @@ import numpy as np
 import pandas as pd
 
 from hrproductivity._files import atomic_write
+from hrproductivity._versions import versions
 from hrproductivity.aggregation import aggregate_hierarchy, mean_difference_ci
 from hrproductivity.costs import (
     ABSENCE_COST_PER_DAY,
@@ -90,7 +90,7 @@ from hrproductivity.costs import (
 )
 from hrproductivity.errors import ArgumentError, HRProductivityError, UnknownNameError
 from hrproductivity.hcpf import HCPF, OVERTIME_PREMIUM
-from hrproductivity.instruments import Instrument
+from hrproductivity.instruments import QWL_FACTORS, Instrument
 from hrproductivity.io import Dataset, load_dataset
 from hrproductivity.privacy import MIN_N, suppress, suppress_comments, thresholds
 from hrproductivity.scoring import qwl_index, qwl_scorers, score_scales
@@ -120,8 +120,8 @@ TABLES = (
     "associations",
     "comments",
 )
-#: The three QWL factors.
-FACTORS = ("FE", "YI", "PL")
+#: The three QWL factors, as the bundled qwl15 instrument declares them.
+FACTORS = QWL_FACTORS
 #: The valuations of freed time, headline first for a public organisation.
 VALUATIONS = ("public", "market", "wage")
 _OUTCOMES = ("uwes_total", "who5_pct")
@@ -392,7 +392,7 @@ def prepare_cache(
         "waves": data.waves,
         "orgs": data.orgs,
         "settings": s.as_dict(),
-        "versions": _versions(),
+        "versions": versions(),
         "warnings": notes,
         "tables": list(TABLES),
     }
@@ -1095,17 +1095,3 @@ def _comments(data: Dataset, s: PrepareSettings) -> pd.DataFrame:
     for col in columns:
         out[col] = out[col].astype("str").where(out[col].notna(), None).astype("object")
     return out.reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------- provenance
-
-
-def _versions() -> dict[str, str]:
-    names = ("hrproductivity", "pandas", "numpy", "scipy", "statsmodels", "pingouin", "matplotlib")
-    out = {}
-    for name in names:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "not installed"
-    return out

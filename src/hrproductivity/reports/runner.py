@@ -19,12 +19,13 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hrproductivity._files import apart, atomic_write, inside, scratch_tempdir, unsafe_part
+from hrproductivity._versions import package_version as _version
 from hrproductivity.errors import ReportError, UnknownNameError
+from hrproductivity.locales import LANGUAGES
 from hrproductivity.reports.executors import get_executor
 from hrproductivity.reports.index import write_index
 from hrproductivity.reports.jobs import LEVELS, Job, _check_unique, dataset_hash, plan_jobs
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "LANGUAGES", "run_reports", "template_hash"]
 
 FORMATS = ("html", "pdf")
-LANGUAGES = ("fi", "en")
 _SUFFIX = {
     "ipynb": ".ipynb",
     "html": ".html",
@@ -317,13 +317,6 @@ def template_hash(template: str | Path) -> str:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "not installed"
 
 
 def _check_kernel(kernel_name: str) -> None:

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from hrproductivity import bands
 from hrproductivity.errors import UnknownNameError
-from hrproductivity.locales import fmt_number
+from hrproductivity.instruments import QWL_FACTORS
+from hrproductivity.locales import LANGUAGES, fmt_number
 from hrproductivity.scoring import qwl_band
 
 if TYPE_CHECKING:
@@ -34,8 +36,6 @@ __all__ = [
     "show",
     "text",
 ]
-
-LANGUAGES = ("fi", "en")
 
 #: Change of sickness-absence days per FTE a year per QWL percentage point. A teaching
 #: assumption taken from the library's synthetic model (``synthetic.Effects.beta_sick``):
@@ -64,7 +64,7 @@ REPEAT_FACTOR = 0.5
 #: ``att_qwl_points`` = 3.8); the experiment action of :data:`ACTIONS` is sized to it.
 EXPERIMENT_ANCHOR_POINTS = 3.8
 
-_FACTORS = ("FE", "YI", "PL")
+_FACTORS = QWL_FACTORS
 _COLOURS = {
     "total": "#4d4d4d",
     "structural": "#bababa",
@@ -73,8 +73,8 @@ _COLOURS = {
     "public": "#2166ac",
     "wage": "#762a83",
 }
-# Interpretation bands, lowest first (as hrproductivity.plots: red, orange, yellow, green).
-_BAND_COLOURS = ("#b2182b", "#ef8a62", "#f6d55c", "#1a9850")
+# Interpretation bands, lowest first (owned by hrproductivity.bands).
+_BAND_COLOURS = bands.COLOURS
 _TEAM_COLOURS = ("#2166ac", "#b2182b", "#1a9850", "#762a83", "#ef8a62", "#4d4d4d")
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from hrproductivity import bands
 from hrproductivity.aggregation import mean_ci
 from hrproductivity.costs import _check_number, _check_share
 from hrproductivity.errors import ArgumentError, UnknownNameError
@@ -59,34 +60,8 @@ __all__ = [
 ]
 
 
-# A trainer's reading of each band (not part of the published bands).
-_BAND_MEANINGS = (
-    (
-        "Perusta ei ole kunnossa. Aloita turvallisuudesta (FE): kuormitus, ristiriidat, "
-        "reilut pelisäännöt.",
-        "The foundation is not in order. Start with safety (FE): workload, conflicts, fair rules.",
-    ),
-    (
-        "Tyypillinen suomalainen tulos. Paljon työaikaa kuluu kitkaan; vahvista "
-        "turvallisuutta ja yhteistyötä (FE, YI).",
-        "A typical Finnish result. Much time goes to friction; strengthen safety and "
-        "collaboration (FE, YI).",
-    ),
-    (
-        "Hyvä perusta. Seuraava askel on selkeät tavoitteet ja henkilöstön ideoiden käyttö (PL).",
-        "A good foundation. The next step is clear goals and using the staff's ideas (PL).",
-    ),
-    (
-        "Erinomainen. Pidä hyvät käytännöt yllä; yli 85 %:n indeksi ei enää lisää "
-        "tuottavuutta (Kesti).",
-        "Excellent. Keep the good practices up; above 85% the index no longer raises "
-        "productivity (Kesti).",
-    ),
-)
-
-
 def band_table(*, lang: str = "fi") -> pd.DataFrame:
-    """The published interpretation bands of the QWL index, with a trainer's reading.
+    """The published interpretation bands of the QWL index, with what each band means.
 
     Parameters
     ----------
@@ -97,7 +72,8 @@ def band_table(*, lang: str = "fi") -> pd.DataFrame:
     DataFrame
         One row per band, lowest first: the band label (from
         :data:`hrproductivity.scoring.QWL_BANDS`), its range in % and what it means
-        for a supervisor (the library's teaching text, not part of the source).
+        for a work unit (the reports' text, :func:`hrproductivity.bands.meaning`; not
+        part of the source).
 
     Examples
     --------
@@ -120,7 +96,7 @@ def band_table(*, lang: str = "fi") -> pd.DataFrame:
         {
             text("label.band", lang=lang): [b[2] if fi else b[1] for b in QWL_BANDS],
             text("label.range", lang=lang): ranges,
-            text("label.meaning", lang=lang): [m[0 if fi else 1] for m in _BAND_MEANINGS],
+            text("label.meaning", lang=lang): [bands.meaning(c, lang=lang) for c in bands.CODES],
         }
     )
 
