@@ -92,7 +92,7 @@ def test_groups_and_min_n(rng: np.random.Generator) -> None:
     data = _correlated(rng, n=300)
     data["org"] = np.where(np.arange(300) < 150, "A", "B")
     res = drivers(
-        data, outcome="engagement", predictors=["fe", "yi", "pl"], group="org", n_boot=30, seed=2
+        data, outcome="engagement", predictors=["fe", "yi", "pl"], by="org", n_boot=30, seed=2
     )
     t = res.summary()
     assert list(t.columns[:2]) == ["group", "term"]
@@ -108,7 +108,7 @@ def test_groups_and_min_n(rng: np.random.Generator) -> None:
     assert res.by_group["A"].in_euros(100.0, term="fe").iloc[0]["unit"] == "EUR"
     data.loc[data.index[:20], "org"] = "tiny"
     with pytest.raises(ArgumentError, match=r"min_n: .*tiny \(20\)"):
-        drivers(data, outcome="engagement", predictors=["fe", "yi"], group="org", min_n=30)
+        drivers(data, outcome="engagement", predictors=["fe", "yi"], by="org", min_n=30)
     with pytest.raises(ArgumentError, match="min_n"):
         drivers(data.head(25), outcome="engagement", predictors=["fe", "yi"], min_n=30)
 

@@ -67,7 +67,7 @@ def hs_cfa(hs: pd.DataFrame) -> CFAResults:
 
 @pytest.fixture(scope="module")
 def hs_invariance(hs: pd.DataFrame) -> pd.DataFrame:
-    return measurement_invariance(hs, factors=MODEL, group="school")
+    return measurement_invariance(hs, factors=MODEL, by="school")
 
 
 def exact_sample(cov: np.ndarray, n: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -322,15 +322,15 @@ def test_invariance_gradient_matches_finite_differences(rng: np.random.Generator
 
 def test_invariance_errors(hs: pd.DataFrame) -> None:
     with pytest.raises(DataValidationError, match="'nope'"):
-        measurement_invariance(hs, factors=MODEL, group="nope")
+        measurement_invariance(hs, factors=MODEL, by="nope")
     with pytest.raises(HRProductivityError, match="at least 2"):
-        measurement_invariance(hs.assign(one="a"), factors=MODEL, group="one")
+        measurement_invariance(hs.assign(one="a"), factors=MODEL, by="one")
     tiny = hs.copy()
     tiny["g"] = ["small"] * 5 + ["big"] * (len(hs) - 5)
     with pytest.raises(DataValidationError, match="'small' has 5 complete"):
-        measurement_invariance(tiny, factors=MODEL, group="g")
+        measurement_invariance(tiny, factors=MODEL, by="g")
     with pytest.raises(ValueError, match="factors"):
-        measurement_invariance(hs, factors={"a": ["x1"], "b": ["x2", "x3"]}, group="school")
+        measurement_invariance(hs, factors={"a": ["x1"], "b": ["x2", "x3"]}, by="school")
 
 
 # --------------------------------------------------------------------------- #
@@ -571,8 +571,8 @@ def test_errors_name_the_argument(hs: pd.DataFrame) -> None:
     assert err.value.problems[0].column == "nope"
     with pytest.raises(DataValidationError, match="numeric"):
         cronbach_alpha(hs, items=["x1", "school"])
-    with pytest.raises(ValueError, match="ci must"):
-        cronbach_alpha(hs, items=["x1", "x2"], ci=1.5)
+    with pytest.raises(ValueError, match="alpha must"):
+        cronbach_alpha(hs, items=["x1", "x2"], alpha=1.5)
     with pytest.raises(ValueError, match="items must name at least 2"):
         cronbach_alpha(hs, items=["x1"])
     with pytest.raises(UnknownNameError, match="listwise, pairwise"):
@@ -635,7 +635,7 @@ def test_performance_cfa_and_invariance(rng: np.random.Generator) -> None:
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("error", ModelWarning)
-        mi = measurement_invariance(groups, factors=QWL_FACTORS, group="org")
+        mi = measurement_invariance(groups, factors=QWL_FACTORS, by="org")
     t_mi = time.perf_counter() - t0
     assert t_cfa < 20 and t_mi < 20, (t_cfa, t_mi)
     assert res.fit_indices["df"].iloc[0] == 87

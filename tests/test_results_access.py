@@ -105,7 +105,7 @@ def test_row_on_grouped_drivers_needs_the_group() -> None:
     x1, x2 = rng.normal(size=n), rng.normal(size=n)
     y = 0.6 * x1 + 0.3 * x2 + rng.normal(size=n)
     data = pd.DataFrame({"y": y, "x1": x1, "x2": x2, "g": np.repeat(["a", "b"], n // 2)})
-    res = drivers(data, outcome="y", predictors=["x1", "x2"], group="g", n_boot=20, seed=1)
+    res = drivers(data, outcome="y", predictors=["x1", "x2"], by="g", n_boot=20, seed=1)
     with pytest.raises(ArgumentError, match="by_group"):
         res.row("x1")
     a = slice(0, n // 2)

@@ -403,7 +403,7 @@ def test_hcpf_revenue_identity(example: Dataset) -> None:
     fin = example.finance.dropna(subset=["unit"]).rename(columns={"period": "wave"})
     df = df.merge(fin, on=["org", "unit", "wave"], validate="one_to_one")
     days = df["sick_days"] + df["other_absence_days"] + df["training_days"]
-    aw = eff.holiday_share + days / df["fte"] * eff.hours_per_day / df["theoretical_hours_per_fte"]
+    aw = eff.holidays_share + days / df["fte"] * eff.hours_per_day / df["theoretical_hours_per_fte"]
     np.testing.assert_allclose(aw, df["structural_time_share"], rtol=1e-12)
     structural = df["k_eur_per_hour"] * df["fte"] * 1850.0 * (1 - aw) * df["true_qwl"]
     log_ratio = np.log(df["revenue_eur"] / structural)

@@ -66,7 +66,12 @@ if TYPE_CHECKING:
         validate,
         write_dataset,
     )
-    from hrproductivity.models import compare, did, drivers, mediation, multilevel, panel_effect
+    from hrproductivity.models._results import compare
+    from hrproductivity.models.did import did
+    from hrproductivity.models.drivers import drivers
+    from hrproductivity.models.mediation import mediation
+    from hrproductivity.models.multilevel import multilevel
+    from hrproductivity.models.panel import panel_effect
     from hrproductivity.privacy import (
         comments_allowed,
         suppress,

@@ -18,13 +18,13 @@ and assumptions: docs/costs.md.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
+from hrproductivity._checks import check_number, check_share
 from hrproductivity.errors import ArgumentError, DataValidationError, Problem
 
 __all__ = [
@@ -76,37 +76,7 @@ _ORIENTATION_LOSS_SHARE = 0.5
 
 
 # ---------------------------------------------------------------------------
-# checks shared with hcpf.py
-
-
-def _check_number(
-    name: str,
-    value: float,
-    *,
-    low: float = 0.0,
-    high: float = math.inf,
-    low_open: bool = False,
-    high_open: bool = False,
-    what: str = "",
-) -> float:
-    """``value`` as a float, or a ArgumentError naming ``name`` and the allowed range."""
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise ArgumentError(f"{name} must be a number, got {value!r}") from None
-    ok = math.isfinite(x)
-    ok = ok and (x > low if low_open else x >= low)
-    ok = ok and (x < high if high_open else x <= high)
-    if not ok:
-        lo = f"{low:g} {'<' if low_open else '≤'} "
-        hi = "" if math.isinf(high) else f" {'<' if high_open else '≤'} {high:g}"
-        suffix = f" ({what})" if what else ""
-        raise ArgumentError(f"{name} must satisfy {lo}{name}{hi}{suffix}, got {value!r}")
-    return x
-
-
-def _check_share(name: str, value: float, *, what: str = "a share, 0–1") -> float:
-    return _check_number(name, value, low=0.0, high=1.0, what=what)
+# column checks shared with hcpf.py
 
 
 def _by_columns(by: str | Sequence[str] | None) -> list[str]:
@@ -266,8 +236,8 @@ def structural_time_share(
       org  sickness_share      aw
     0   A          0.0456  0.1689
     """
-    h = _check_share("holidays_share", holidays_share)
-    d = _check_number("hours_per_day", hours_per_day, low_open=True, high=24.0, what="hours")
+    h = check_share("holidays_share", holidays_share)
+    d = check_number("hours_per_day", hours_per_day, low_open=True, high=24.0, what="hours")
     days = ["sick_days", "other_absence_days", "training_days"]
     _check_table(
         hr,
@@ -366,7 +336,7 @@ def sickness_absence_rate(
     >>> float(sickness_absence_rate(hr)["sickness_absence_rate"].iloc[0])
     0.04
     """
-    d = _check_number("hours_per_day", hours_per_day, low_open=True, high=24.0, what="hours")
+    d = check_number("hours_per_day", hours_per_day, low_open=True, high=24.0, what="hours")
     _check_table(hr, ["fte", "sick_days"], non_negative=["fte", "sick_days"])
     keys = _by_columns(by)
     frame = _id_frame(hr, keys)
@@ -425,8 +395,8 @@ def absence_cost_per_day(*, daily_wage: float = 174.0, multiplier: float = 2.1) 
     >>> round(absence_cost_per_day(), 2)
     365.4
     """
-    w = _check_number("daily_wage", daily_wage, what="€ a day")
-    m = _check_number("multiplier", multiplier)
+    w = check_number("daily_wage", daily_wage, what="€ a day")
+    m = check_number("multiplier", multiplier)
     return w * m
 
 
@@ -474,7 +444,7 @@ def absence_cost(sick_days: _Days, *, cost_per_day: float = ABSENCE_COST_PER_DAY
     >>> absence_cost(1800.0, cost_per_day=340.0)
     612000.0
     """
-    c = _check_number("cost_per_day", cost_per_day, what="€ a day")
+    c = check_number("cost_per_day", cost_per_day, what="€ a day")
     if isinstance(sick_days, pd.Series):
         values = sick_days.astype("float64")
         if bool((values < 0).any()):
@@ -485,7 +455,7 @@ def absence_cost(sick_days: _Days, *, cost_per_day: float = ABSENCE_COST_PER_DAY
         if bool((arr < 0).any()):
             raise ArgumentError("sick_days must be 0 or more; some values are negative")
         return arr * c
-    return _check_number("sick_days", sick_days, what="days") * c
+    return check_number("sick_days", sick_days, what="days") * c
 
 
 def _months_lost_per_leaver(
@@ -496,11 +466,11 @@ def _months_lost_per_leaver(
     orientation_share: float,
 ) -> tuple[float, float, float]:
     """Full months of capacity lost before leaving, while vacant, and in orientation."""
-    bm = _check_number("productivity_loss_before_months", before_months, high=24.0, what="months")
-    bs = _check_share("productivity_loss_before_share", before_share)
-    vm = _check_number("vacancy_months", vacancy_months, high=24.0, what="months")
-    om = _check_number("orientation_months", orientation_months, high=24.0, what="months")
-    os_ = _check_share("orientation_loss_share", orientation_share)
+    bm = check_number("productivity_loss_before_months", before_months, high=24.0, what="months")
+    bs = check_share("productivity_loss_before_share", before_share)
+    vm = check_number("vacancy_months", vacancy_months, high=24.0, what="months")
+    om = check_number("orientation_months", orientation_months, high=24.0, what="months")
+    os_ = check_share("orientation_loss_share", orientation_share)
     return bm * bs, vm, om * os_
 
 
@@ -515,7 +485,7 @@ def _leavers_frame(leavers: float | pd.Series | pd.DataFrame) -> pd.DataFrame:
         if bool((values < 0).any()):
             raise ArgumentError("leavers must be 0 or more; some values are negative")
         return pd.DataFrame({"leavers": values})
-    return pd.DataFrame({"leavers": [_check_number("leavers", leavers, what="persons")]})
+    return pd.DataFrame({"leavers": [check_number("leavers", leavers, what="persons")]})
 
 
 def turnover_cost(
@@ -612,9 +582,9 @@ def turnover_cost(
     >>> float(turnover_cost(1.0)["turnover_cost_eur"].iloc[0])
     21000.0
     """
-    salary = _check_number("annual_salary", annual_salary, what="€ a year")
-    side = _check_number("side_cost_share", side_cost_share, high=2.0, what="share of salary")
-    recruiting = _check_number("recruiting_cost", recruiting_cost, what="€ per recruitment")
+    salary = check_number("annual_salary", annual_salary, what="€ a year")
+    side = check_number("side_cost_share", side_cost_share, high=2.0, what="share of salary")
+    recruiting = check_number("recruiting_cost", recruiting_cost, what="€ per recruitment")
     before, vacancy, orientation = _months_lost_per_leaver(
         productivity_loss_before_months,
         productivity_loss_before_share,
@@ -714,7 +684,7 @@ vacancy_months, orientation_months, orientation_loss_share : float, keyword-only
        sick_fte_lost  turnover_fte_lost  fte_lost
     0            3.0                1.5       4.5
     """
-    d = _check_number("hours_per_day", hours_per_day, low_open=True, high=24.0, what="hours")
+    d = check_number("hours_per_day", hours_per_day, low_open=True, high=24.0, what="hours")
     before, vacancy, orientation = _months_lost_per_leaver(
         productivity_loss_before_months,
         productivity_loss_before_share,

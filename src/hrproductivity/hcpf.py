@@ -27,12 +27,11 @@ from typing import Any, Literal, Self
 import numpy as np
 import pandas as pd
 
+from hrproductivity._checks import check_number, check_share
 from hrproductivity.costs import (
     DEFAULT_HOLIDAYS_SHARE,
     DEFAULT_HOURS_PER_DAY,
     DEFAULT_THEORETICAL_HOURS,
-    _check_number,
-    _check_share,
     structural_time_share,
 )
 from hrproductivity.errors import (
@@ -321,19 +320,19 @@ class HCPF:
         def put(name: str, value: float | None) -> None:
             object.__setattr__(self, name, value)
 
-        put("fte", _check_number("fte", self.fte, low_open=True, what="person-years"))
+        put("fte", check_number("fte", self.fte, low_open=True, what="person-years"))
         put(
             "theoretical_hours",
-            _check_number("theoretical_hours", self.theoretical_hours, low_open=True, high=8784),
+            check_number("theoretical_hours", self.theoretical_hours, low_open=True, high=8784),
         )
         put("aw", _check_aw("aw", self.aw))
         put("qwl", _check_qwl("qwl", self.qwl, allow_zero=False))
-        put("revenue", _check_number("revenue", self.revenue, what="€"))
-        put("variable_cost_share", _check_share("variable_cost_share", self.variable_cost_share))
-        put("staff_costs", _check_number("staff_costs", self.staff_costs, what="€"))
-        put("other_fixed_costs", _check_number("other_fixed_costs", self.other_fixed_costs))
+        put("revenue", check_number("revenue", self.revenue, what="€"))
+        put("variable_cost_share", check_share("variable_cost_share", self.variable_cost_share))
+        put("staff_costs", check_number("staff_costs", self.staff_costs, what="€"))
+        put("other_fixed_costs", check_number("other_fixed_costs", self.other_fixed_costs))
         if self.headcount is not None:
-            put("headcount", _check_number("headcount", self.headcount, low_open=True))
+            put("headcount", check_number("headcount", self.headcount, low_open=True))
         if self.sector not in _SECTORS:
             raise UnknownNameError("sector", self.sector, list(_SECTORS))
         for name in (
@@ -346,7 +345,7 @@ class HCPF:
         ):
             value = getattr(self, name)
             if value is not None:
-                put(name, _check_number(name, value))
+                put(name, check_number(name, value))
         if self.purchased_service_hour_price == 0.0:
             raise ArgumentError(
                 "purchased_service_hour_price must satisfy 0 < purchased_service_hour_price, got 0"
@@ -403,7 +402,7 @@ class HCPF:
             "orientation": orientation,
         }
         aw = sum(
-            _check_share(k, v, what="a share of theoretical working time") for k, v in parts.items()
+            check_share(k, v, what="a share of theoretical working time") for k, v in parts.items()
         )
         if aw >= 1.0:
             raise ArgumentError(
@@ -860,7 +859,7 @@ class HCPF:
                 price = self.hourly_labour_cost
                 source = "staff costs / (FTE × TYW)"
             else:
-                price = _check_number("hourly_cost", hourly_cost, what="€ an hour")
+                price = check_number("hourly_cost", hourly_cost, what="€ an hour")
                 source = "given hourly_cost"
             per_effective = price / self.effective_share
             valued, value = gained, gained * per_effective
@@ -945,13 +944,13 @@ class HCPF:
 
 
 def _check_aw(name: str, value: float) -> float:
-    return _check_number(
+    return check_number(
         name, value, high=1.0, high_open=True, what="a share of theoretical working time"
     )
 
 
 def _check_qwl(name: str, value: float, *, allow_zero: bool = True) -> float:
-    return _check_number(
+    return check_number(
         name,
         value,
         high=1.0,

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BAND_COLOURS",
     "HIDDEN_COLOUR",
+    "axes",
     "band_colour",
     "factor_profile",
     "qwl_gauge",
@@ -45,7 +46,22 @@ HIDDEN_COLOUR = "#d9d9d9"
 _SERIES_COLOURS = ("#2166ac", "#762a83", "#7f7f7f", "#5aae61")
 
 
-def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+def axes(ax: Axes | None = None, size: tuple[float, float] | None = None) -> Axes:
+    """``ax``, or new Axes on a new figure when ``ax`` is None.
+
+    The one helper behind every plotting function's ``ax=`` argument.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, optional
+        Axes to draw on; returned as it is.
+    size : (float, float), optional
+        Width and height in inches of the new figure; matplotlib's default when None.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -113,7 +129,7 @@ def qwl_gauge(
     -------
     Axes
     """
-    ax = _axes(ax, (7.5, 2.3))
+    ax = axes(ax, (7.5, 2.3))
     unit = "\u00a0%" if lang == "fi" else "%"
     bounds = [*_bands.LOWER_BOUNDS, 1.0]
     for i in range(len(_bands.LOWER_BOUNDS)):
@@ -191,7 +207,7 @@ def factor_profile(
     -------
     Axes
     """
-    ax = _axes(ax, (7.5, 3.2))
+    ax = axes(ax, (7.5, 3.2))
     n_groups, n_factors = table.shape
     width = 0.8 / max(n_groups, 1)
     x = np.arange(n_factors)
@@ -251,7 +267,7 @@ def unit_heatmap(
     from matplotlib.colors import to_hex
 
     rows, cols = table.shape
-    ax = _axes(ax, (7.5, 0.36 * rows + 1.0))
+    ax = axes(ax, (7.5, 0.36 * rows + 1.0))
     notes = notes or {}
     blues = colormaps["Blues"]
     values = table.to_numpy(dtype="float64")
@@ -338,7 +354,7 @@ def trend(
     -------
     Axes
     """
-    ax = _axes(ax, (7.5, 3.0))
+    ax = axes(ax, (7.5, 3.0))
     waves = list(dict.fromkeys(table["wave"].astype("str")))  # the table's time order
     pos = {w: i for i, w in enumerate(waves)}
     top, bottom = 0.0, 100.0
@@ -415,7 +431,7 @@ def time_breakdown(
     -------
     Axes
     """
-    ax = _axes(ax, (7.5, 2.6))
+    ax = axes(ax, (7.5, 2.6))
     colours = {
         "total": "#4d4d4d",
         "structural": "#bababa",

@@ -31,6 +31,7 @@ import pingouin
 import semopy
 from scipy import linalg, optimize, stats
 
+from hrproductivity._checks import check_number, level_to_alpha, renamed_argument
 from hrproductivity.errors import (
     ArgumentError,
     DataValidationError,
@@ -116,10 +117,11 @@ def _check_items(
     return cols
 
 
-def _check_ci(ci: float, name: str = "ci") -> float:
-    if not isinstance(ci, int | float) or isinstance(ci, bool) or not 0 < ci < 1:
-        raise ArgumentError(f"{name} must be a level strictly between 0 and 1, got {ci!r}")
-    return float(ci)
+def _level(alpha: float) -> float:
+    """Confidence level ``1 - alpha`` of a significance level strictly between 0 and 1."""
+    if isinstance(alpha, bool):
+        raise ArgumentError(f"alpha must be a number strictly between 0 and 1, got {alpha!r}")
+    return 1.0 - check_number("alpha", alpha, low_open=True, high=1.0, high_open=True)
 
 
 def _check_nan_policy(nan_policy: str) -> NanPolicy:
@@ -180,11 +182,12 @@ def _recode_reverse(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame
 # --------------------------------------------------------------------------- #
 
 
+@renamed_argument("ci", "alpha", level_to_alpha("ci"), hint="1 - ci")
 def cronbach_alpha(
     data: pd.DataFrame,
     *,
     items: Sequence[str] | None = None,
-    ci: float = 0.95,
+    alpha: float = 0.05,
     nan_policy: NanPolicy = "pairwise",
 ) -> pd.DataFrame:
     """Cronbach's alpha with Feldt's confidence interval, as a one-row tidy frame.
@@ -197,8 +200,11 @@ def cronbach_alpha(
         One row per respondent, one numeric column per item (wide format).
     items : sequence of str, optional
         Item columns; by default every column of ``data``.
-    ci : float
-        Confidence level of the interval, strictly between 0 and 1.
+    alpha : float, default 0.05
+        Significance level, strictly between 0 and 1: the interval is a
+        ``1 - alpha`` interval (the project's convention, as statsmodels').
+        (Was ``ci``, the confidence level 0.95; the old name still works, with a
+        ``DeprecationWarning``, for one release.)
     nan_policy : {"pairwise", "listwise"}
         ``"pairwise"`` (default, as ``psych::alpha``) computes each covariance
         from the respondents who answered both items; ``"listwise"`` keeps
@@ -218,7 +224,7 @@ def cronbach_alpha(
         An item column is missing or not numeric.
     HRProductivityError
         (also a ``ValueError``) fewer than 2 items, fewer than 2 respondents,
-        or ``ci`` outside (0, 1).
+        or ``alpha`` outside (0, 1).
     UnknownNameError
         ``nan_policy`` is not ``"pairwise"`` or ``"listwise"``.
 
@@ -231,7 +237,7 @@ def cronbach_alpha(
 
     Feldt's interval: :math:`1 - (1-\\alpha)\\,F_{1-a/2}` and
     :math:`1 - (1-\\alpha)\\,F_{a/2}` with :math:`F` on :math:`n-1` and
-    :math:`(n-1)(k-1)` degrees of freedom and :math:`a = 1 - ` ``ci``.
+    :math:`(n-1)(k-1)` degrees of freedom and :math:`a` = ``alpha``.
 
     References
     ----------
@@ -253,7 +259,7 @@ def cronbach_alpha(
     """
     data = _check_frame(data)
     cols = _check_items(data, items)
-    level = _check_ci(ci)
+    level = _level(alpha)
     policy = _check_nan_policy(nan_policy)
     x = _numeric(data, cols)
     x = x.dropna(how="all") if policy == "pairwise" else x.dropna(how="any")
@@ -271,11 +277,12 @@ def cronbach_alpha(
     )
 
 
+@renamed_argument("ci", "alpha", level_to_alpha("ci"), hint="1 - ci")
 def alpha_if_deleted(
     data: pd.DataFrame,
     *,
     items: Sequence[str],
-    ci: float = 0.95,
+    alpha: float = 0.05,
     nan_policy: NanPolicy = "pairwise",
 ) -> pd.DataFrame:
     """Cronbach's alpha of the scale with each item left out in turn.
@@ -286,8 +293,10 @@ def alpha_if_deleted(
         One row per respondent, one numeric column per item.
     items : sequence of str
         The scale's item columns (at least 3, so that 2 remain).
-    ci : float
-        Confidence level of the Feldt interval.
+    alpha : float, default 0.05
+        Significance level: the Feldt interval is a ``1 - alpha`` interval.
+        (Was ``ci``, the confidence level 0.95; the old name still works, with a
+        ``DeprecationWarning``, for one release.)
     nan_policy : {"pairwise", "listwise"}
         As in :func:`cronbach_alpha`.
 
@@ -303,7 +312,7 @@ def alpha_if_deleted(
     DataValidationError
         An item column is missing or not numeric.
     HRProductivityError
-        (also a ``ValueError``) fewer than 3 items, or ``ci`` outside (0, 1).
+        (also a ``ValueError``) fewer than 3 items, or ``alpha`` outside (0, 1).
 
     Notes
     -----
@@ -334,7 +343,7 @@ def alpha_if_deleted(
     rows = []
     for c in cols:
         rest = [i for i in cols if i != c]
-        row = cronbach_alpha(data, items=rest, ci=ci, nan_policy=nan_policy)
+        row = cronbach_alpha(data, items=rest, alpha=alpha, nan_policy=nan_policy)
         row.insert(0, "item", c)
         rows.append(row)
     return pd.concat(rows, ignore_index=True)
@@ -661,12 +670,13 @@ def item_analysis(
     )
 
 
+@renamed_argument("ci", "alpha", level_to_alpha("ci"), hint="1 - ci")
 def reliability_by(
     data: pd.DataFrame,
     instrument: Instrument | str,
     *,
     by: str | Sequence[str] | None = "org",
-    ci: float = 0.95,
+    alpha: float = 0.05,
     nan_policy: NanPolicy = "pairwise",
 ) -> pd.DataFrame:
     """Alpha and omega of every factor of an instrument, per group.
@@ -680,8 +690,10 @@ def reliability_by(
         Reverse-keyed items are recoded before anything is computed.
     by : str or sequence of str or None
         Grouping column(s); ``None`` for the whole data.
-    ci : float
-        Confidence level of alpha's Feldt interval.
+    alpha : float, default 0.05
+        Significance level: alpha's Feldt interval is a ``1 - alpha`` interval.
+        (Was ``ci``, the confidence level 0.95; the old name still works, with a
+        ``DeprecationWarning``, for one release.)
     nan_policy : {"pairwise", "listwise"}
         For alpha, as in :func:`cronbach_alpha`; omega always uses complete
         respondents.
@@ -735,7 +747,7 @@ def reliability_by(
     data = _check_frame(data)
     inst = load_instrument(instrument)
     cols = _check_items(data, inst.item_ids)
-    level = _check_ci(ci)
+    _level(alpha)
     policy = _check_nan_policy(nan_policy)
     keys = [] if by is None else [by] if isinstance(by, str) else list(by)
     missing = [Problem("data", None, k, "the by column is missing") for k in keys if k not in data]
@@ -763,7 +775,7 @@ def reliability_by(
             a = {"estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": 0}
             usable = x.dropna(how="all") if policy == "pairwise" else x.dropna(how="any")
             if len(items_f) >= 2 and len(usable) >= 2:
-                a = cronbach_alpha(x, ci=level, nan_policy=policy).iloc[0].to_dict()
+                a = cronbach_alpha(x, alpha=alpha, nan_policy=policy).iloc[0].to_dict()
             else:
                 a["n"] = len(usable)
             rows.append({**base, "statistic": "alpha", **a})
@@ -1012,10 +1024,9 @@ class CFAResults:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Horizontal bars of the standardized loadings, one colour per factor."""
-        import matplotlib.pyplot as plt
+        from hrproductivity.plots import axes
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 0.3 * len(self.loadings) + 1))
+        ax = axes(ax, (6, 0.3 * len(self.loadings) + 1))
         lo = self.loadings.iloc[::-1]
         names = list(self.factors)
         colours = {f: f"C{i % 10}" for i, f in enumerate(names)}
@@ -1497,11 +1508,12 @@ def _start_group(
     return lam, theta, phi
 
 
+@renamed_argument("group", "by")
 def measurement_invariance(
     data: pd.DataFrame,
     *,
     factors: FactorSpec,
-    group: str,
+    by: str,
 ) -> pd.DataFrame:
     """Configural, metric and scalar invariance of a CFA model across groups.
 
@@ -1522,11 +1534,13 @@ def measurement_invariance(
     Parameters
     ----------
     data : DataFrame
-        One row per respondent: the item columns and the ``group`` column.
+        One row per respondent: the item columns and the ``by`` column.
     factors : mapping of str to sequence of str, or Instrument
         ``{factor: [items]}`` or an instrument.
-    group : str
-        Column naming each respondent's group (organisation, wave, ...).
+    by : str
+        Column naming each respondent's group (organisation, wave, ...); lavaan's
+        ``group =``. (Was ``group``; the old name still works, with a
+        ``DeprecationWarning``, for one release.)
 
     Returns
     -------
@@ -1543,7 +1557,7 @@ def measurement_invariance(
     Raises
     ------
     DataValidationError
-        An item or the group column is missing, an item is not numeric, or a
+        An item or the ``by`` column is missing, an item is not numeric, or a
         group has too few complete respondents (at least items + 1) or an item
         without variance.
     HRProductivityError
@@ -1595,7 +1609,7 @@ def measurement_invariance(
     >>> hs = holzinger39.get_data()
     >>> model = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"],
     ...          "speed": ["x7", "x8", "x9"]}
-    >>> mi = measurement_invariance(hs, factors=model, group="school")
+    >>> mi = measurement_invariance(hs, factors=model, by="school")
     >>> mi[["model", "chi2", "df", "cfi", "rmsea"]].round(3)
             model     chi2  df    cfi  rmsea
     0  configural  115.851  48  0.923  0.097
@@ -1606,29 +1620,29 @@ def measurement_invariance(
     spec = _factor_map(factors)
     items = [i for v in spec.values() for i in v]
     _check_items(data, items)
-    if not isinstance(group, str):
-        raise ArgumentError("group must be the name of one column")
-    if group not in data.columns:
-        raise DataValidationError([Problem("data", None, group, "the group column is missing")])
-    x = _complete_items(data, items, extra=[group])
-    x = x[x[group].notna()]
-    labels = list(pd.unique(x[group]))
+    if not isinstance(by, str):
+        raise ArgumentError("by must be the name of one column")
+    if by not in data.columns:
+        raise DataValidationError([Problem("data", None, by, "the by (group) column is missing")])
+    x = _complete_items(data, items, extra=[by])
+    x = x[x[by].notna()]
+    labels = list(pd.unique(x[by]))
     if len(labels) < 2:
         raise ArgumentError(
-            f"group {group!r} has {len(labels)} level(s) with complete answers; "
+            f"by column {by!r} has {len(labels)} level(s) with complete answers; "
             "invariance needs at least 2"
         )
     p = len(items)
     covs, means, ns = [], [], []
     problems = []
     for lab in labels:
-        d = x.loc[x[group] == lab, items].to_numpy(dtype=float)
+        d = x.loc[x[by] == lab, items].to_numpy(dtype=float)
         if len(d) <= p:
             problems.append(
                 Problem(
                     "data",
                     None,
-                    group,
+                    by,
                     f"group {lab!r} has {len(d)} complete respondents; at least {p + 1} needed",
                 )
             )
@@ -1637,7 +1651,7 @@ def measurement_invariance(
         flat = [items[j] for j in np.flatnonzero(np.diag(s) <= 1e-12)]
         if flat or np.linalg.matrix_rank(s) < p:
             what = f"items without variance: {', '.join(flat)}" if flat else "collinear items"
-            problems.append(Problem("data", None, group, f"group {lab!r}: {what}"))
+            problems.append(Problem("data", None, by, f"group {lab!r}: {what}"))
             continue
         covs.append(s)
         means.append(d.mean(axis=0))

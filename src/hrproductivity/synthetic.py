@@ -142,7 +142,7 @@ HR days,
     AW_{ut} = h + (\text{sick} + \text{other} + \text{training})/\mathrm{FTE}
               \times 7.5\,\mathrm{h} / \mathrm{TYW},
 
-with holidays :math:`h` = 0.12 of TYW = 1 850 h (``holiday_share``,
+with holidays :math:`h` = 0.12 of TYW = 1 850 h (``holidays_share``,
 ``theoretical_hours``, ``hours_per_day``), and the value of services is
 
 .. math::
@@ -180,6 +180,7 @@ Keva: municipal sickness absence statistics 2021–2022.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -189,6 +190,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import special, stats
 
+from hrproductivity._checks import renamed_argument
 from hrproductivity.errors import ArgumentError, DataValidationError
 from hrproductivity.instruments import Instrument, load_instrument
 from hrproductivity.io import Dataset, time_order
@@ -274,8 +276,11 @@ class Effects:
         TYW, theoretical yearly working hours per FTE.
     hours_per_day : float
         Hours in one working day (converts HR days to hours).
-    holiday_share : float
-        Holidays as a share of TYW in the structural time AW.
+    holidays_share : float
+        Holidays as a share of TYW in the structural time AW (the name of
+        :func:`~hrproductivity.costs.structural_time_share`'s argument; was
+        ``holiday_share``, which still works, with a ``DeprecationWarning``, for
+        one release).
     sick_base : float
         Sick days per FTE a year at the reference QWL (Keva ≈ 15).
     beta_sick : float
@@ -345,7 +350,7 @@ class Effects:
     experiment_shift: tuple[float, float, float] = (0.10, 0.15, 0.20)
     theoretical_hours: float = 1850.0
     hours_per_day: float = 7.5
-    holiday_share: float = 0.12
+    holidays_share: float = 0.12
     sick_base: float = 15.0
     beta_sick: float = -0.3
     sick_unit_sd: float = 2.5
@@ -363,6 +368,21 @@ class Effects:
     nominal_growth: float = 0.025
     purchased_qwl_slope: float = 0.02
     central_overhead_share: float = 0.03
+
+    @property
+    def holiday_share(self) -> float:
+        """Deprecated name of :attr:`holidays_share`."""
+        warnings.warn(
+            "Effects.holiday_share is deprecated and will be removed; use holidays_share",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.holidays_share
+
+
+Effects.__init__ = renamed_argument("holiday_share", "holidays_share")(  # type: ignore[method-assign]
+    Effects.__init__
+)
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -935,7 +955,7 @@ def _check_effects(eff: Effects) -> None:
     for name in ("missing_rate", "comment_rate", "small_unit_share", "experiment_share"):
         share(name, getattr(eff, name))
     share("qwl_reference", eff.qwl_reference, low_open=True)
-    share("holiday_share", eff.holiday_share)
+    share("holidays_share", eff.holidays_share)
     share("turnover_base", eff.turnover_base, low_open=True)
     if eff.turnover_base >= 1.0:
         raise _fail("Effects.turnover_base", "a share within (0, 1)", eff.turnover_base)
@@ -1264,7 +1284,7 @@ def _outcomes(
     purchased = np.rint(
         fte * nz["purchased_pf"] * np.maximum(0.0, 1.0 - eff.purchased_qwl_slope * delta)
     )
-    aw = eff.holiday_share + (sick_days + other + training) / fte * eff.hours_per_day / tyw
+    aw = eff.holidays_share + (sick_days + other + training) / fte * eff.hours_per_day / tyw
     aw = np.clip(aw, 0.0, 0.95)
     rev_struct_pf = nz["k"] * tyw * (1.0 - aw) * q
     revenue = np.rint(fte * rev_struct_pf * np.exp(nz["revenue_eps"]))

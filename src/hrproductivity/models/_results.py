@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from hrproductivity.errors import ArgumentError, ModelFitError, ModelWarning
+from hrproductivity.plots import axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -553,20 +554,11 @@ def _fmt(value: object) -> str:
 # ---------------------------------------------------------------------------
 
 
-def get_axes(ax: Axes | None) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, new_ax = plt.subplots()
-    return new_ax
-
-
 def coefficient_plot(
     table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None
 ) -> Axes:
     """Horizontal point-and-interval plot of a tidy table."""
-    ax = get_axes(ax)
+    ax = axes(ax)
     y = np.arange(len(table))[::-1]
     est = table["estimate"].to_numpy(dtype=float)
     lo = table["ci_low"].to_numpy(dtype=float)

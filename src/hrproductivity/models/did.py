@@ -37,10 +37,10 @@ from hrproductivity.models._results import (
     check_distinct,
     check_frame,
     check_numeric,
-    get_axes,
     to_float,
 )
 from hrproductivity.models.panel import PanelKeys, fit_twfe, panel_keys
+from hrproductivity.plots import axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -125,7 +125,7 @@ class DidResults(ModelResults):
             raise ArgumentError(f"kind: choose 'event' or 'coef', got {kind!r}")
         if kind == "coef" or self.event_study.empty:
             return super().plot(ax, terms=terms)
-        ax = get_axes(ax)
+        ax = axes(ax)
         es = self.event_study
         x = es["rel_time"].to_numpy(dtype=float)
         est = es["estimate"].to_numpy(dtype=float)

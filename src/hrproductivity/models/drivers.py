@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from hrproductivity._checks import renamed_argument
 from hrproductivity.models._results import (
     ArgumentError,
     ModelResults,
@@ -47,7 +48,7 @@ MAX_PREDICTORS = 15
 class DriversResults(ModelResults):
     """Results of :func:`drivers`.
 
-    ``summary()`` has one row per predictor (and per group with ``group=``):
+    ``summary()`` has one row per predictor (and per group with ``by=``):
     ``term, estimate`` (the LMG share of R², in R² units), ``se`` (bootstrap),
     ``ci_low, ci_high`` (percentile), ``p_val`` (empty: LMG is not a test),
     ``n``, ``share`` (LMG / R², sums to 1), ``share_ci_low, share_ci_high``.
@@ -62,12 +63,12 @@ class DriversResults(ModelResults):
         OLS slopes of the full model (tidy), used by ``in_euros`` / ``in_hours``:
         the effect of a change in one driver, others held fixed.
     group : str or None
-        Grouping column, if any.
+        Grouping column (the ``by`` argument), if any.
     by_group : mapping
-        Per-group results when ``group`` is given.
+        Per-group results when ``by`` is given.
     fit : Mapping[str, float]
         ``r2``: R² of the full OLS model (the sum of the LMG shares). With
-        ``group=``: ``r2_min``, ``r2_max`` (over the groups) and ``n_groups``.
+        ``by=``: ``r2_min``, ``r2_max`` (over the groups) and ``n_groups``.
     """
 
     predictors: tuple[str, ...]
@@ -164,6 +165,7 @@ def lmg(corr: np.ndarray) -> np.ndarray:
     return out
 
 
+@renamed_argument("group", "by")
 def drivers(
     data: pd.DataFrame,
     *,
@@ -172,7 +174,7 @@ def drivers(
     min_n: int = 30,
     n_boot: int = 500,
     seed: int | np.random.Generator | None = None,
-    group: str | None = None,
+    by: str | None = None,
     alpha: float = 0.05,
 ) -> DriversResults:
     """Relative importance of predictors (drivers) of an outcome by LMG.
@@ -186,14 +188,15 @@ def drivers(
     predictors : sequence of str
         Two to 15 predictor columns (e.g. QWL factor scores).
     min_n : int, default 30
-        Smallest number of complete rows accepted (per group with ``group``).
+        Smallest number of complete rows accepted (per group with ``by``).
         Groups below it are refused, not silently analysed.
     n_boot : int, default 500
         Bootstrap replicates (rows resampled); ``0`` skips the intervals.
     seed : int or Generator, optional
         Seed of the bootstrap.
-    group : str, optional
-        Column to analyse separately by (e.g. ``"org"``).
+    by : str, optional
+        Column to analyse separately by (e.g. ``"org"``). (Was ``group``; the old
+        name still works, with a ``DeprecationWarning``, for one release.)
     alpha : float, default 0.05
         Intervals are ``1 - alpha`` percentile intervals.
 
@@ -242,7 +245,7 @@ def drivers(
         )
     if len(set(pred)) != len(pred) or outcome in pred:
         raise ArgumentError("predictors: names must be distinct and differ from outcome")
-    check_columns(data, outcome=outcome, predictors=pred, group=group)
+    check_columns(data, outcome=outcome, predictors=pred, by=by)
     check_numeric(data, outcome=outcome, predictors=pred)
     if not isinstance(min_n, int | np.integer) or min_n < len(pred) + 2:
         raise ArgumentError(f"min_n: must be an integer of at least {len(pred) + 2}")
@@ -253,21 +256,21 @@ def drivers(
     ok = np.isfinite(values).all(axis=1)
     rng = make_rng(seed)
 
-    if group is None:
+    if by is None:
         if ok.sum() < min_n:
             raise ArgumentError(
                 f"min_n: only {int(ok.sum())} complete rows, fewer than min_n={min_n}"
             )
         return _one(values[ok], outcome, pred, n_boot, rng, alpha)
 
-    labels = data[group]
+    labels = data[by]
     ok &= labels.notna().to_numpy()
     counts = pd.Series(ok).groupby(labels.to_numpy()).sum()
     small = counts[counts < min_n]
     if len(small):
         listing = ", ".join(f"{k!s} ({int(v)})" for k, v in small.items())
         raise ArgumentError(
-            f"min_n: groups of {group!r} with fewer than {min_n} complete rows: {listing}; "
+            f"min_n: groups of {by!r} with fewer than {min_n} complete rows: {listing}; "
             "drop or merge them before the analysis"
         )
     parts: dict[str, DriversResults] = {}
@@ -290,7 +293,7 @@ def drivers(
         raw={k: r.raw for k, r in parts.items()},
         predictors=tuple(pred),
         coefficients=coefs,
-        group=group,
+        group=by,
         by_group=parts,
     )
 

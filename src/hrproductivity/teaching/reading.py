@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 
 from hrproductivity import bands
+from hrproductivity._checks import check_number, check_share, level_to_alpha, renamed_argument
 from hrproductivity.aggregation import mean_ci
-from hrproductivity.costs import _check_number, _check_share
 from hrproductivity.errors import ArgumentError, UnknownNameError
 from hrproductivity.hcpf import QWL_PRODUCTIVITY_CEILING
 from hrproductivity.locales import fmt_number, fmt_pct
-from hrproductivity.plots import _axes
+from hrproductivity.plots import axes
 from hrproductivity.privacy import suppress
 from hrproductivity.scoring import QWL_BANDS, qwl_index
 from hrproductivity.teaching._common import (
@@ -116,7 +116,7 @@ def plot_band(qwl: float, *, lang: str = "fi", ax: Axes | None = None) -> Axes:
     Axes
     """
     _check_lang(lang)
-    ax = _axes(ax, (8.0, 1.5))
+    ax = axes(ax, (8.0, 1.5))
     cuts = [100 * b[0] for b in QWL_BANDS] + [100.0]
     for i, band in enumerate(QWL_BANDS):
         ax.barh(0, cuts[i + 1] - cuts[i], left=cuts[i], color=_BAND_COLOURS[i], height=0.6)
@@ -156,7 +156,7 @@ def next_band(qwl: float) -> tuple[float, str | None]:
     >>> next_band(0.80)
     (0.85, None)
     """
-    _check_share("qwl", qwl)
+    check_share("qwl", qwl)
     for low, label_en, _label_fi in QWL_BANDS:
         if low > round(qwl, 3):
             return low, label_en
@@ -232,8 +232,8 @@ def factor_effects(
     >>> factor_effects(0.75, 0.75, 0.75)["change_points"].round(1).tolist()
     [6.9, 3.4, 2.3]
     """
-    base = [_check_share(n, v) for n, v in zip(("fe", "yi", "pl"), (fe, yi, pl), strict=True)]
-    _check_share("step", step)
+    base = [check_share(n, v) for n, v in zip(("fe", "yi", "pl"), (fe, yi, pl), strict=True)]
+    check_share("step", step)
     now = qwl_of(*base)
     rows = []
     for i, name in enumerate(_FACTORS):
@@ -292,8 +292,8 @@ def simulate_respondents(
     """
     if not isinstance(n, int | np.integer) or n < 1:
         raise ArgumentError(f"n must be a whole number of 1 or more, got {n!r}")
-    _check_number("sd", sd)
-    _check_share("corr", corr)
+    check_number("sd", sd)
+    check_share("corr", corr)
     z = rng.standard_normal((int(n), 1))
     e = rng.standard_normal((int(n), 3))
     latent = math.sqrt(corr) * z + math.sqrt(1.0 - corr) * e
@@ -303,8 +303,9 @@ def simulate_respondents(
     return out
 
 
+@renamed_argument("level", "alpha", level_to_alpha("level"), hint="1 - level")
 def mean_interval(
-    values: Sequence[float] | np.ndarray, *, level: float = 0.95
+    values: Sequence[float] | np.ndarray, *, alpha: float = 0.05
 ) -> tuple[float, float, float]:
     """The mean and its t-interval: mean ± t(n − 1) × SD / √n.
 
@@ -315,7 +316,10 @@ def mean_interval(
     ----------
     values : sequence of float
         Two or more values.
-    level : float, keyword-only, default 0.95
+    alpha : float, keyword-only, default 0.05
+        Significance level: a ``1 - alpha`` interval (the project's convention).
+        (Was ``level``, the confidence level 0.95; the old name still works, with
+        a ``DeprecationWarning``, for one release.)
 
     Returns
     -------
@@ -324,7 +328,8 @@ def mean_interval(
 
     Examples
     --------
-    Mean 0.5, SD 0.1, n = 4: the half-width is t(3, 0.975) × 0.1 / 2 = 3.1824 × 0.05:
+    Mean 0.5, SD √(0.02 / 3) = 0.0816, n = 4: the half-width is t(3, 0.975) × 0.0816 / 2
+    = 3.1824 × 0.0408:
 
     >>> m, lo, hi = mean_interval([0.4, 0.5, 0.5, 0.6])
     >>> round(m, 4), round(hi - m, 4)
@@ -333,9 +338,9 @@ def mean_interval(
     x = np.asarray(values, dtype="float64")
     if x.size < 2:
         raise ArgumentError("mean_interval needs two or more values")
-    _check_number("level", level, low_open=True, high=1.0, high_open=True)
+    a = check_number("alpha", alpha, low_open=True, high=1.0, high_open=True)
     mean = float(x.mean())
-    low, high = mean_ci(mean, x.std(ddof=1) / math.sqrt(x.size), x.size, alpha=1.0 - level)
+    low, high = mean_ci(mean, x.std(ddof=1) / math.sqrt(x.size), x.size, alpha=a)
     return mean, low, high
 
 
@@ -533,7 +538,7 @@ def plot_sampling(demo: SamplingDemo, *, lang: str = "fi", ax: Axes | None = Non
     Axes
     """
     _check_lang(lang)
-    ax = _axes(ax, (8.0, 3.4))
+    ax = axes(ax, (8.0, 3.4))
     everything = np.concatenate([demo.means[n] for n in demo.sizes])
     bins = np.linspace(100 * everything.min(), 100 * everything.max(), 50).tolist()
     colours = (_COLOURS["wage"], _COLOURS["public"])

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from hrproductivity.costs import _check_number, _check_share, absence_cost
+from hrproductivity._checks import check_number, check_share
+from hrproductivity.costs import absence_cost
 from hrproductivity.errors import ArgumentError, UnknownNameError
 from hrproductivity.hcpf import QWL_PRODUCTIVITY_CEILING
 from hrproductivity.locales import fmt_eur, fmt_number, fmt_pct
@@ -489,10 +490,10 @@ def simulate(
     if not isinstance(max_actions, int) or max_actions < 0:
         raise ArgumentError(f"max_actions must be a whole number of 0 or more, got {max_actions!r}")
     plan = _check_choices(choices, rounds, menu, max_actions)
-    base = np.array([_check_share(n, v) for n, v in zip(("fe", "yi", "pl"), start, strict=True)])
-    sick0 = _check_number("sick_days_per_fte", sick_days_per_fte, what="days")
-    slope = _check_number("sick_days_per_point", sick_days_per_point, low=-math.inf)
-    repeat = _check_share("repeat_factor", repeat_factor)
+    base = np.array([check_share(n, v) for n, v in zip(("fe", "yi", "pl"), start, strict=True)])
+    sick0 = check_number("sick_days_per_fte", sick_days_per_fte, what="days")
+    slope = check_number("sick_days_per_point", sick_days_per_point, low=-math.inf)
+    repeat = check_share("repeat_factor", repeat_factor)
     q0 = qwl_of(*base)
     if q0 > QWL_PRODUCTIVITY_CEILING:
         raise ArgumentError(

@@ -17,19 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from hrproductivity._checks import check_number, check_share
 from hrproductivity.costs import (
     ABSENCE_COST_PER_DAY,
     DEFAULT_HOLIDAYS_SHARE,
     DEFAULT_HOURS_PER_DAY,
     DEFAULT_THEORETICAL_HOURS,
-    _check_number,
-    _check_share,
     absence_cost,
 )
 from hrproductivity.errors import ArgumentError, ModelWarning
 from hrproductivity.hcpf import HCPF, QWL_PRODUCTIVITY_CEILING, QWLValue
 from hrproductivity.locales import fmt_eur, fmt_number, fmt_pct
-from hrproductivity.plots import _axes
+from hrproductivity.plots import axes
 from hrproductivity.scoring import qwl_index
 from hrproductivity.teaching._common import (
     _COLOURS,
@@ -137,11 +136,11 @@ class TeachingUnit:
     cost_per_sick_day: float = ABSENCE_COST_PER_DAY
 
     def __post_init__(self) -> None:
-        _check_number("fte", self.fte, low_open=True, what="person-years")
-        _check_number("theoretical_hours", self.theoretical_hours, low_open=True, high=8784)
-        _check_number("hours_per_day", self.hours_per_day, low_open=True, high=24)
-        _check_share("holidays_share", self.holidays_share)
-        _check_share("variable_cost_share", self.variable_cost_share)
+        check_number("fte", self.fte, low_open=True, what="person-years")
+        check_number("theoretical_hours", self.theoretical_hours, low_open=True, high=8784)
+        check_number("hours_per_day", self.hours_per_day, low_open=True, high=24)
+        check_share("holidays_share", self.holidays_share)
+        check_share("variable_cost_share", self.variable_cost_share)
         for name in (
             "other_absence_days",
             "training_days",
@@ -152,8 +151,8 @@ class TeachingUnit:
             "overtime_hours_per_fte",
             "cost_per_sick_day",
         ):
-            _check_number(name, getattr(self, name))
-        _check_number(
+            check_number(name, getattr(self, name))
+        check_number(
             "purchased_service_hour_price", self.purchased_service_hour_price, low_open=True
         )
 
@@ -187,8 +186,8 @@ class TeachingUnit:
             ``orientation`` (the action hours), as the keyword arguments of
             :meth:`HCPF.from_components`.
         """
-        sick = _check_number("sick_days_per_fte", sick_days_per_fte, what="days")
-        extra = _check_number("action_hours_per_fte", action_hours_per_fte, what="hours")
+        sick = check_number("sick_days_per_fte", sick_days_per_fte, what="days")
+        extra = check_number("action_hours_per_fte", action_hours_per_fte, what="hours")
         per_day = self.hours_per_day / self.theoretical_hours
         return {
             "holidays": self.holidays_share,
@@ -569,9 +568,9 @@ def unit_year(
     (294, 16181)
     """
     shares = [
-        _check_share(name, v) for name, v in zip(("fe", "yi", "pl"), (fe, yi, pl), strict=True)
+        check_share(name, v) for name, v in zip(("fe", "yi", "pl"), (fe, yi, pl), strict=True)
     ]
-    sick = _check_number("sick_days_per_fte", sick_days_per_fte, what="days")
+    sick = check_number("sick_days_per_fte", sick_days_per_fte, what="days")
     u = unit or TeachingUnit()
     qwl = qwl_of(*shares)
     h = u.hcpf(qwl, sick_days_per_fte=sick)
@@ -648,7 +647,7 @@ def plot_year(year: UnitYear, *, lang: str = "fi", ax: Axes | None = None) -> Ax
     Axes
     """
     _check_lang(lang)
-    ax = _axes(ax, (8.0, 4.2))
+    ax = axes(ax, (8.0, 4.2))
     h = year.hours
     tyw = h["theoretical"]
     steps: list[tuple[str, float, float, str]] = [("theoretical", 0.0, tyw, "total")]
@@ -696,7 +695,7 @@ def plot_point_value(year: UnitYear, *, lang: str = "fi", ax: Axes | None = None
     Axes
     """
     _check_lang(lang)
-    ax = _axes(ax, (4.0, 2.4))
+    ax = axes(ax, (4.0, 2.4))
     labels = [text("label.point_public", lang=lang), text("label.point_wage", lang=lang)]
     values = [year.public.value_per_fte, year.wage.value_per_fte]
     short = [label.split(", ")[-1] for label in labels]
