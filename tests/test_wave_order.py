@@ -195,6 +195,7 @@ def test_written_dataset_declares_the_order_only_when_needed(tmp_path: Path) -> 
 # ----------------------------------------------------------------- what uses the order
 
 
+@pytest.mark.filterwarnings("ignore:min_n=1 is below 5")  # on purpose: tiny test units
 def test_report_change_is_against_the_previous_wave_in_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
