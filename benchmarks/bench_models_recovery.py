@@ -53,12 +53,16 @@ WAVE_EFFECTS = (0.0, 0.6, 1.0, 0.7, 1.2)
 DID_TRUTH = TAU + BETA * DELTA
 
 
-def simulate(rng: np.random.Generator, *, n_units: int, n_waves: int) -> pd.DataFrame:
+def simulate(
+    rng: np.random.Generator, *, n_units: int, n_waves: int, n_treated: int | None = None
+) -> pd.DataFrame:
+    """One panel of the process above; ``n_treated`` experiment units (default 20 %)."""
     unit = np.repeat(np.arange(n_units), n_waves)
     wave = np.tile(np.arange(n_waves), n_units)
     a = rng.normal(0, 2, n_units)
     z = -0.5 * a / 2 + np.sqrt(0.75) * rng.normal(size=n_units)
-    n_treated = round(0.2 * n_units)
+    if n_treated is None:
+        n_treated = round(0.2 * n_units)
     experiment = np.zeros(n_units, dtype=bool)
     experiment[rng.choice(n_units, n_treated, replace=False)] = True
     d = (experiment[unit] & (wave >= START)).astype(float)

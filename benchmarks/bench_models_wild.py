@@ -49,15 +49,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from _table import markdown  # benchmarks/_table.py, beside this script
+from bench_models_recovery import BETA, DID_TRUTH, simulate  # the same panel process
 from scipy import stats
 
 from hrproductivity.errors import ModelWarning
 from hrproductivity.models import did, mediation, panel_effect
 from hrproductivity.models.mediation import bootstrap_interval
 
-BETA, DELTA, TAU, RHO, START = -0.15, 3.0, -0.5, 0.3, 2
-WAVE_EFFECTS = (0.0, 0.6, 1.0, 0.7, 1.2)
-DID_TRUTH = TAU + BETA * DELTA
 A, B, C = 0.4, 0.3, 0.2
 #: (units, experiment units, waves)
 PANEL_DESIGNS = ((20, 4, 4), (24, 5, 4), (30, 6, 4), (24, 12, 4), (12, 6, 4), (60, 12, 4))
@@ -71,28 +69,6 @@ METHODS = {
     "expanded percentile": ("percentile", True),
     "expanded BCa": ("bca", True),
 }
-
-
-def simulate_panel(
-    rng: np.random.Generator, *, n_units: int, n_treated: int, n_waves: int
-) -> pd.DataFrame:
-    unit = np.repeat(np.arange(n_units), n_waves)
-    wave = np.tile(np.arange(n_waves), n_units)
-    a = rng.normal(0, 2, n_units)
-    z = -0.5 * a / 2 + np.sqrt(0.75) * rng.normal(size=n_units)
-    experiment = np.zeros(n_units, dtype=bool)
-    experiment[rng.choice(n_units, n_treated, replace=False)] = True
-    d = (experiment[unit] & (wave >= START)).astype(float)
-    qwl = 60 + 4 * z[unit] + DELTA * d + 3 * rng.normal(size=unit.size)
-    nu = rng.normal(size=(n_units, n_waves))
-    e = np.empty_like(nu)
-    e[:, 0] = nu[:, 0] / np.sqrt(1 - RHO**2)
-    for t in range(1, n_waves):
-        e[:, t] = RHO * e[:, t - 1] + nu[:, t]
-    sick = 12 + a[unit] + np.asarray(WAVE_EFFECTS)[wave] + BETA * qwl + TAU * d + e.ravel()
-    return pd.DataFrame(
-        {"unit": unit, "wave": wave, "qwl": qwl, "in_experiment": d, "sick_days": sick}
-    )
 
 
 def simulate_mediation(rng: np.random.Generator, *, n_clusters: int) -> pd.DataFrame:
@@ -114,7 +90,7 @@ def panel_study(
     for n_units, n_treated, n_waves in designs:
         crit = float(stats.t.ppf(0.975, n_units - 1))
         for _ in range(reps):
-            data = simulate_panel(rng, n_units=n_units, n_treated=n_treated, n_waves=n_waves)
+            data = simulate(rng, n_units=n_units, n_treated=n_treated, n_waves=n_waves)
             boot_seed = int(rng.integers(2**31))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ModelWarning)
