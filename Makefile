@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-fast bench lab lint clean
+EXAMPLE := src/hrproductivity/datasets/example
+
+.PHONY: demo example test test-fast bench lab lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,6 +18,13 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/hrproductivity demo
+
+# The example that ships with the package (data/raw/example links to it), written again
+# from the generator: after a change to hrproductivity.synthetic, then commit the files.
+example: $(STAMP)
+	rm -f $(EXAMPLE)/dataset.yaml $(EXAMPLE)/*.csv
+	$(PY) -c "from hrproductivity import datasets, synthetic, write_dataset; \
+	write_dataset(synthetic.example_dataset(), datasets.example())"
 
 test: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests benchmarks

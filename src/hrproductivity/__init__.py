@@ -4,7 +4,8 @@ The names below are the public API; each lives in a small topic module
 (:mod:`~hrproductivity.io`, :mod:`~hrproductivity.scoring`,
 :mod:`~hrproductivity.reliability`, :mod:`~hrproductivity.aggregation`,
 :mod:`~hrproductivity.privacy`, :mod:`~hrproductivity.hcpf`,
-:mod:`~hrproductivity.costs`, :mod:`~hrproductivity.synthetic`).
+:mod:`~hrproductivity.costs`, :mod:`~hrproductivity.synthetic`); the packaged
+example dataset is at ``hrproductivity.datasets.example()``.
 
 Submodules load on first use of one of their names, so ``import hrproductivity``
 and the command line start fast; the statistics stack (semopy, pingouin,
@@ -18,7 +19,7 @@ from importlib.metadata import version as _version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hrproductivity import synthetic
+    from hrproductivity import datasets, synthetic
     from hrproductivity.aggregation import (
         aggregate,
         aggregate_hierarchy,
@@ -96,6 +97,9 @@ if TYPE_CHECKING:
         score_scales,
     )
 
+# submodules reached as attributes (hp.synthetic.generate, hp.datasets.example)
+_MODULES = ("datasets", "synthetic")
+
 # public name -> submodule that defines it
 _EXPORTS = {
     "ArgumentError": "errors",
@@ -166,8 +170,8 @@ _EXPORTS = {
 
 
 def __getattr__(name: str) -> Any:
-    if name == "synthetic":
-        return importlib.import_module("hrproductivity.synthetic")
+    if name in _MODULES:
+        return importlib.import_module(f"hrproductivity.{name}")
     if name in _EXPORTS:
         value = getattr(importlib.import_module(f"hrproductivity.{_EXPORTS[name]}"), name)
         globals()[name] = value
@@ -209,6 +213,7 @@ __all__ = [
     "compare",
     "comments_allowed",
     "cronbach_alpha",
+    "datasets",
     "did",
     "drivers",
     "icc1",
