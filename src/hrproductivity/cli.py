@@ -38,7 +38,6 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXAMPLE_RAW = Path("data/raw/example")
 PROCESSED = Path("data/processed")
 
 
@@ -117,14 +116,26 @@ def process(
 @app.command()
 @_friendly
 def demo(
-    data: Annotated[Path, typer.Option(help="Example dataset folder.")] = EXAMPLE_RAW,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Dataset folder; one without dataset.yaml gets the example written into it "
+            "[default: the example that ships with the package]."
+        ),
+    ] = None,
 ) -> None:
-    """Run the main job on the bundled example data and print where the outputs are."""
-    from hrproductivity import synthetic
+    """Run the main job on the bundled example data and print where the outputs are.
+
+    The processed tables go to data/processed/<name> and the reports to reports/,
+    both under the current folder; the packaged example itself is only read.
+    """
+    from hrproductivity import datasets, synthetic
     from hrproductivity.io import load_dataset, write_dataset
     from hrproductivity.io import process as _process
 
-    if not (data / "dataset.yaml").is_file():
+    if data is None:
+        data = datasets.example()
+    elif not (data / "dataset.yaml").is_file():
         out.print(f"creating the example dataset in {data} …", markup=False)
         write_dataset(synthetic.example_dataset(), data)
     dataset = load_dataset(data)
@@ -196,7 +207,7 @@ def reports(
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("reports"),
     template: Annotated[
         Path | None,
-        typer.Option(help="Template notebook (default: notebooks/<level>_report.ipynb)."),
+        typer.Option(help="Template notebook [default: the packaged <level>_report.ipynb]."),
     ] = None,
     min_n: Annotated[
         int, typer.Option(help="No figures for fewer respondents (below 5: a warning).")

@@ -23,6 +23,7 @@ from hrproductivity.reports.jobs import Job, plan_jobs
 from hrproductivity.reports.manifest import Manifest
 from hrproductivity.reports.prepare import prepare
 from hrproductivity.reports.runner import cache_path, ensure_prepared, run_reports
+from hrproductivity.templates import report_template
 
 __all__ = ["build_reports"]
 
@@ -66,7 +67,8 @@ def build_reports(
     formats : sequence of {"html", "pdf"}
         PDF needs Debian's chromium.
     template : str or Path, optional
-        Default ``notebooks/<level>_report.ipynb`` (relative to the working folder).
+        Default: the packaged template of the level
+        (:func:`hrproductivity.templates.report_template`), whatever the working folder.
     out, cache_dir : str or Path
         Reports go to ``<out>/<wave>/<level>/``; the prepared tables to
         ``cache_dir`` (default ``<out>/.cache``).
@@ -113,7 +115,7 @@ def build_reports(
         planned = _withhold_hidden(planned, cache / "groups.parquet", wave, level, min_n)
         return run_reports(
             planned,
-            template=template or Path("notebooks") / f"{level}_report.ipynb",
+            template=template or report_template(level),
             wave=wave,
             level=level,
             lang=lang,

@@ -5,11 +5,13 @@ Every report of a run reads the same scored, aggregated and suppressed tables.
 returns the callable that :func:`~hrproductivity.reports.run_reports` runs once
 per input hash, and whose folder it passes to every report as ``cache``::
 
+    from hrproductivity import datasets
     from hrproductivity.reports import run_reports
     from hrproductivity.reports.prepare import prepare
+    from hrproductivity.templates import report_template
 
-    prep = prepare("data/raw/example", min_n=5, min_n_comments=10)
-    run_reports(prep.dataset, template="notebooks/org_report.ipynb", wave="2024",
+    prep = prepare(datasets.example(), min_n=5, min_n_comments=10)
+    run_reports(prep.dataset, template=report_template("org"), wave="2024",
                 prepare=prep, input_hash=prep.input_hash, parameters=prep.parameters)
 
 ``prep.input_hash`` folds the suppression settings into the dataset's hash, so
@@ -302,8 +304,9 @@ def prepare(
 
     Examples
     --------
+    >>> from hrproductivity import datasets
     >>> from hrproductivity.reports.prepare import prepare
-    >>> p = prepare("data/raw/example", min_n=5)
+    >>> p = prepare(datasets.example(), min_n=5)
     >>> p.parameters
     {'min_n': 5, 'min_n_comments': 10}
     """

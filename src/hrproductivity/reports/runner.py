@@ -158,9 +158,10 @@ def run_reports(
     Examples
     --------
     >>> from hrproductivity.reports import Job, run_reports
+    >>> from hrproductivity.templates import report_template
     >>> manifest = run_reports(  # doctest: +SKIP
     ...     [Job("K091", {"org": "K091"}), Job("K179", {"org": "K179"})],
-    ...     template="notebooks/org_report.ipynb", wave="2023", jobs=2,
+    ...     template=report_template("org"), wave="2023", jobs=2,
     ... )
     >>> manifest.counts()  # doctest: +SKIP
     {'ok': 2, 'skipped': 0, 'failed': 0, 'not_produced': 0}
