@@ -120,7 +120,7 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     workdir = tmp_path_factory.mktemp(request.param)
     if request.param == "example":
         ds, truth_wave = synthetic.example_dataset(), {w: w for w in ("2022", "2023", "2024")}
-        folder, parameters = EXAMPLE, {}  # every default, the data through the relative path
+        folder, parameters = EXAMPLE, {}  # every default: the example that ships with the package
     else:
         ds, truth_wave = _variant()
         folder = write_dataset(ds, workdir / "data")

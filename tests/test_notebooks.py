@@ -115,7 +115,7 @@ class Case:
     check: Check
     parameters: Mapping[str, Any] = field(default_factory=dict)
     # Test dataset for the notebook's `data` parameter: "example" keeps the notebook's
-    # default (the committed example, reached through the relative path), "small" is the
+    # default (the example that ships with the package), "small" is the
     # synthetic dataset below written to a temporary folder, None passes no data.
     data: str | None = "small"
     name: str = ""
@@ -398,7 +398,7 @@ def check_measurement(results: Results, ds: Dataset | None, parameters: Mapping[
 # --------------------------------------------------------------------------- the cases
 
 CASES = [
-    # The defaults a researcher opens: the committed example through the relative path.
+    # The defaults a researcher opens: the example that ships with the package.
     Case("research/01_measurement.ipynb", check_measurement, data="example", name="example"),
     # One wave of a small dataset, pooled reliability only, a stricter threshold.
     Case(

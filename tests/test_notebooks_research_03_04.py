@@ -497,7 +497,7 @@ def check_real_data(results: Results, ds: Dataset | None, parameters: Mapping[st
 # --------------------------------------------------------------------------- the cases
 
 CASES = [
-    # The defaults a researcher opens (the committed example through the relative path); only
+    # The defaults a researcher opens (the example that ships with the package); only
     # the figures go to a temporary folder.
     Case(STUDY, check_study, data="example", name="example"),
     # Another synthetic study with other parameters; its experiment units come from the truth.
