@@ -71,7 +71,10 @@ def _variant() -> tuple[Dataset, dict[str, str]]:
     renamed = dataclasses.replace(
         ds,
         responses=ds.responses.assign(wave=ds.responses["wave"].map(label).astype("str")),
-        units=ds.units.assign(wave=ds.units["wave"].map(label).astype("str")),
+        units=ds.units.assign(
+            wave=ds.units["wave"].map(label).astype("str"),
+            experiment_start=ds.units["experiment_start"].map(label).astype("str"),
+        ),
         wave_period={label[w]: p for w, p in ds.wave_period.items()},
     )
     return renamed, {new: old for old, new in label.items()}

@@ -4,7 +4,8 @@ The names below are the public API; each lives in a small topic module
 (:mod:`~hrproductivity.io`, :mod:`~hrproductivity.scoring`,
 :mod:`~hrproductivity.reliability`, :mod:`~hrproductivity.aggregation`,
 :mod:`~hrproductivity.privacy`, :mod:`~hrproductivity.hcpf`,
-:mod:`~hrproductivity.costs`, :mod:`~hrproductivity.synthetic`).
+:mod:`~hrproductivity.costs`, :mod:`~hrproductivity.tables`,
+:mod:`~hrproductivity.synthetic`).
 
 Submodules load on first use of one of their names, so ``import hrproductivity``
 and the command line start fast; the statistics stack (semopy, pingouin,
@@ -95,6 +96,7 @@ if TYPE_CHECKING:
         register_qwl_scorer,
         score_scales,
     )
+    from hrproductivity.tables import org_waves, unit_waves
 
 # public name -> submodule that defines it
 _EXPORTS = {
@@ -160,6 +162,8 @@ _EXPORTS = {
     "suppress_comments": "privacy",
     "suppress_crosstab": "privacy",
     "turnover_cost": "costs",
+    "org_waves": "tables",
+    "unit_waves": "tables",
     "validate": "io",
     "write_dataset": "io",
 }
@@ -224,6 +228,7 @@ __all__ = [
     "mediation",
     "multilevel",
     "null_variance",
+    "org_waves",
     "panel_effect",
     "process",
     "qwl_band",
@@ -246,6 +251,7 @@ __all__ = [
     "suppress_crosstab",
     "synthetic",
     "turnover_cost",
+    "unit_waves",
     "validate",
     "write_dataset",
 ]
