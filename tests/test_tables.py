@@ -290,3 +290,20 @@ def test_process_writes_the_research_tables(tmp_path: Path) -> None:
     for name, table in (("unit_waves", hp.unit_waves(ds)), ("org_waves", hp.org_waves(ds))):
         written = pd.read_parquet(manifest.parent / f"{name}.parquet")
         pd.testing.assert_frame_equal(written, table)
+
+
+def test_every_column_on_the_example_is_documented() -> None:
+    """Each column unit_waves and org_waves give on the bundled example is named in the
+    data contract's research-table section (per-score columns by their ``<col>_…`` form)."""
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Research tables") :]
+    ds = hp.load_dataset(root / "data" / "raw" / "example")
+    for table in (hp.unit_waves(ds), hp.org_waves(ds)):
+        for col in table.columns:
+            suffix = next(
+                (s for s in ("_pct_favourable", "_mean", "_sd", "_n", "_se") if col.endswith(s)), ""
+            )
+            assert f"`{col}`" in section or (suffix and f"`<col>{suffix}`" in section), col
+    uw = hp.unit_waves(ds)
+    assert uw["in_experiment"].any() and (uw["waves_since_start"].dropna() >= -1).all()
