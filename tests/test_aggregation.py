@@ -276,15 +276,20 @@ def _scores() -> pd.DataFrame:
 def test_aggregate_by_hand() -> None:
     """Unit a: FE mean 4, sd 1, favourable (>= 4 on qwl15) 2/3 = 66.7 %;
     the QWL index per respondent: 0.618 (published anchor) and 1.0, the third
-    missing: group index (0.618 + 1)/2 = 0.809, band "excellent" (>= 75).
+    missing: group index (0.618 + 1)/2 = 0.809 from 2 respondents.
     The index of the mean shares (0.875) would differ: people, not questions.
-    Unit b: FE mean 3, sd sqrt 2, favourable 50 %, index 0.618, band
-    "much to develop". Units table: a invited 6, b 2 -> rates 0.5 and 1.0; c
-    invited 4 without answers -> n 0, rate 0, suppressed."""
+    Unit b: FE mean 3, sd sqrt 2, favourable 50 %, index 0.618. Units table: a
+    invited 6, b 2 -> rates 0.5 and 1.0; c invited 4 without answers -> n 0,
+    rate 0, suppressed, every count 0.
+
+    Counts and standard errors (se = sd / sqrt(n)): unit a FE n 3, se 1/sqrt 3
+    = 0.57735; YI 4, 5 and a missing answer: n 2, sd sqrt(0.5), se 0.5; QWL
+    index of 0.618 and 1.0: n 2, sd 0.382 / sqrt 2 = 0.270115, se 0.382 / 2 =
+    0.191. Unit b FE n 2, se sqrt(2) / sqrt(2) = 1; index 0.618 twice: se 0."""
     units = pd.DataFrame(
         {"org": "o", "unit": ["a", "b", "c"], "wave": "2025", "invited": [6, 2, 4]}
     )
-    out = aggregate(_scores(), units=units, instrument="qwl15", lang="en").set_index("unit")
+    out = aggregate(_scores(), units=units, instrument="qwl15").set_index("unit")
     assert out.index.tolist() == ["a", "b", "c"]
     assert out["n"].tolist() == [3, 2, 0]
     assert out["response_rate"].tolist() == pytest.approx([0.5, 1.0, 0.0], abs=1e-12)
@@ -299,8 +304,30 @@ def test_aggregate_by_hand() -> None:
     assert out.loc["a", "YI_pct_favourable"] == pytest.approx(100.0, abs=1e-12)
     assert out.loc["a", "qwl_index"] == pytest.approx((0.618 + 1.0) / 2, abs=1e-12)
     assert out.loc["b", "qwl_index"] == pytest.approx(0.618, abs=1e-12)
-    assert out["qwl_band"].iloc[:2].tolist() == ["excellent", "much to develop"]
+    assert out["FE_n"].tolist() == [3, 2, 0] and out["YI_n"].tolist() == [2, 2, 0]
+    assert out["qwl_index_n"].tolist() == [2, 2, 0]
+    assert out.loc["a", ["FE_se", "YI_se", "qwl_index_se"]].tolist() == pytest.approx(
+        [1 / np.sqrt(3), 0.5, 0.191], abs=1e-12
+    )
+    assert out.loc["b", ["FE_se", "qwl_index_se"]].tolist() == pytest.approx([1.0, 0.0], abs=1e-12)
+    assert np.isnan(out.loc["c", "FE_se"])
+    assert not any("band" in c for c in out.columns)  # no text: labels come from the locales
     assert list(out.columns[:4]) == ["org", "wave", "n", "invited"]
+
+
+def test_aggregate_lang_is_deprecated_and_adds_no_label() -> None:
+    """The old language argument still runs, warns, and changes no column."""
+    plain = aggregate(_scores(), value_cols="FE")
+    with pytest.warns(DeprecationWarning, match="qwl_band"):
+        old = aggregate(_scores(), value_cols="FE", lang="en")
+    pd.testing.assert_frame_equal(old, plain)
+
+
+def test_aggregate_standard_error_of_one_answer_is_missing() -> None:
+    """One answer has no sd (ddof 1), so no standard error; its count is 1."""
+    one = _scores().iloc[[3]]
+    out = aggregate(one, value_cols="FE")
+    assert out["FE_n"].tolist() == [1] and np.isnan(out["FE_se"].iloc[0])
 
 
 def test_aggregate_min_n_and_parent_levels() -> None:
@@ -310,7 +337,8 @@ def test_aggregate_min_n_and_parent_levels() -> None:
     out = aggregate(_scores(), units=units, instrument="qwl15", min_n=3)
     b = out[out["unit"] == "b"].iloc[0]
     assert b["n"] == 2 and bool(b["suppressed"])
-    assert np.isnan(b["FE_mean"]) and np.isnan(b["qwl_index"]) and pd.isna(b["qwl_band"])
+    assert np.isnan(b["FE_mean"]) and np.isnan(b["qwl_index"]) and np.isnan(b["qwl_index_se"])
+    assert b["FE_n"] == 2  # counts are never blanked, like n
     assert b["response_rate"] == pytest.approx(1.0, abs=1e-12)
     org = aggregate(_scores(), by=("org", "wave"), units=units, instrument="qwl15", min_n=3)
     assert org["n"].tolist() == [5]

@@ -48,7 +48,9 @@ def test_process_writes_where_out_says(tmp_path: Path) -> None:
         "finance.parquet",
         "hr.parquet",
         "manifest.json",
+        "org_waves.parquet",
         "responses.parquet",
+        "unit_waves.parquet",
         "units.parquet",
     ]
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))

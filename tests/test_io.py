@@ -365,7 +365,9 @@ def test_process_writes_parquet_and_manifest(tmp_path: Path, reference: Dataset)
         "finance.parquet",
         "hr.parquet",
         "manifest.json",
+        "org_waves.parquet",
         "responses.parquet",
+        "unit_waves.parquet",
         "units.parquet",
     ]  # and no temporary files left behind
     manifest = yaml.safe_load(manifest_path.read_text("utf-8"))  # JSON is YAML

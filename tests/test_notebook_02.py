@@ -71,17 +71,13 @@ def _variant() -> tuple[Dataset, dict[str, str]]:
     renamed = dataclasses.replace(
         ds,
         responses=ds.responses.assign(wave=ds.responses["wave"].map(label).astype("str")),
-        units=ds.units.assign(wave=ds.units["wave"].map(label).astype("str")),
+        units=ds.units.assign(
+            wave=ds.units["wave"].map(label).astype("str"),
+            experiment_start=ds.units["experiment_start"].map(label).astype("str"),
+        ),
         wave_period={label[w]: p for w, p in ds.wave_period.items()},
     )
     return renamed, {new: old for old, new in label.items()}
-
-
-def _experiment_units(truth: Any) -> dict[str, list[str]]:
-    """The treated units by organisation, from the truth (the project's records)."""
-    uw = truth["unit_wave"]
-    treated = uw.loc[uw["treated"], ["org", "unit"]].drop_duplicates()
-    return {str(o): sorted(map(str, g["unit"])) for o, g in treated.groupby("org")}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,8 +122,6 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         folder = write_dataset(ds, workdir / "data")
         parameters = {
             "data": str(folder),
-            "experiment_units": _experiment_units(ds.truth),
-            "experiment_start": "2023-11",
             "org": ds.orgs[1],
             "holidays_share": 0.12,
             "outcome_cost_per_sick_day": 365.4,
@@ -186,7 +180,7 @@ def test_committed_without_outputs_and_with_declared_parameters() -> None:
     assert all(not c.outputs and c.execution_count is None for c in code)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1 and tagged[0] is code[0]
-    check_parameters(NOTEBOOK, {"data": "x", "n_boot": 500, "seed": 1, "experiment_units": {}})
+    check_parameters(NOTEBOOK, {"data": "x", "n_boot": 500, "seed": 1})
 
 
 # --------------------------------------------------------------------------- checks

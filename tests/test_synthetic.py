@@ -86,10 +86,19 @@ def check_contract(ds: Dataset, items: list[str]) -> None:
     assert not r.duplicated(["org", "wave", "respondent"]).any()
     assert r["respondent"].str.fullmatch(r"r\d{7,}").all()
 
-    assert list(u.columns) == ["org", "unit", "wave", "invited", "parent", "sector"]
+    assert list(u.columns) == [
+        "org", "unit", "wave", "invited", "parent", "sector", "experiment_start"
+    ]  # fmt: skip
     assert u["invited"].dtype == np.int64
-    for col in ("org", "unit", "wave", "parent", "sector"):
+    for col in ("org", "unit", "wave", "parent", "sector", "experiment_start"):
         assert u[col].dtype == "str"
+    # the experiment the truth records: its start wave in the rows of the treated units
+    assert ds.truth is not None
+    truth = ds.truth["unit_wave"].drop_duplicates(["org", "unit"]).set_index(["org", "unit"])
+    start = ds.truth["experiment"]["start_wave"]
+    recorded = u.drop_duplicates(["org", "unit"]).set_index(["org", "unit"])["experiment_start"]
+    assert recorded.notna().to_dict() == (truth["treated"] & (start is not None)).to_dict()
+    assert set(recorded.dropna()) <= {start}
     assert not u.duplicated(["org", "unit", "wave"]).any()
     assert (u["invited"] >= 3).all()
     counts = r.groupby(["org", "unit", "wave"]).size().rename("n")

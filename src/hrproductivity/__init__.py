@@ -4,8 +4,9 @@ The names below are the public API; each lives in a small topic module
 (:mod:`~hrproductivity.io`, :mod:`~hrproductivity.scoring`,
 :mod:`~hrproductivity.reliability`, :mod:`~hrproductivity.aggregation`,
 :mod:`~hrproductivity.privacy`, :mod:`~hrproductivity.hcpf`,
-:mod:`~hrproductivity.costs`, :mod:`~hrproductivity.synthetic`); the packaged
-example dataset is at ``hrproductivity.datasets.example()``.
+:mod:`~hrproductivity.costs`, :mod:`~hrproductivity.tables`,
+:mod:`~hrproductivity.synthetic`); the packaged example dataset is at
+``hrproductivity.datasets.example()``.
 
 Submodules load on first use of one of their names, so ``import hrproductivity``
 and the command line start fast; the statistics stack (semopy, pingouin,
@@ -96,6 +97,7 @@ if TYPE_CHECKING:
         register_qwl_scorer,
         score_scales,
     )
+    from hrproductivity.tables import org_waves, unit_waves
 
 # submodules reached as attributes (hp.synthetic.generate, hp.datasets.example)
 _MODULES = ("datasets", "synthetic")
@@ -164,6 +166,8 @@ _EXPORTS = {
     "suppress_comments": "privacy",
     "suppress_crosstab": "privacy",
     "turnover_cost": "costs",
+    "org_waves": "tables",
+    "unit_waves": "tables",
     "validate": "io",
     "write_dataset": "io",
 }
@@ -229,6 +233,7 @@ __all__ = [
     "mediation",
     "multilevel",
     "null_variance",
+    "org_waves",
     "panel_effect",
     "process",
     "qwl_band",
@@ -251,6 +256,7 @@ __all__ = [
     "suppress_crosstab",
     "synthetic",
     "turnover_cost",
+    "unit_waves",
     "validate",
     "write_dataset",
 ]

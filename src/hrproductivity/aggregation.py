@@ -28,7 +28,7 @@ from hrproductivity.errors import (
     UnknownNameError,
 )
 from hrproductivity.instruments import Instrument, load_instrument
-from hrproductivity.scoring import ID_COLUMNS, QWLScorer, qwl_band, qwl_index
+from hrproductivity.scoring import ID_COLUMNS, QWLScorer, qwl_index
 
 __all__ = [
     "NULL_DISTRIBUTIONS",
@@ -927,9 +927,9 @@ def aggregate(
     value_cols: str | Sequence[str] | None = None,
     instrument: Instrument | str | None = None,
     qwl_method: str | QWLScorer | None = "kesti_approx",
-    lang: str = "fi",
+    lang: str | None = None,
 ) -> pd.DataFrame:
-    """Group table of scores: respondents, response rate, means, spread, favourable shares, QWL.
+    """Group table of scores: respondents, response rate, means with their counts and SEs, QWL.
 
     Parameters
     ----------
@@ -959,8 +959,10 @@ def aggregate(
         per-respondent QWL index is computed with this scorer (see
         :func:`~hrproductivity.scoring.qwl_index`) and averaged. ``None`` uses
         a ``qwl_index`` column already in ``scores``, if any.
-    lang : {"fi", "en"}, default "fi"
-        Language of ``qwl_band``.
+    lang : str, optional
+        Deprecated and ignored: the table holds no text. Label the band of the
+        index with :func:`~hrproductivity.scoring.qwl_band` (``qwl_band(table["qwl_index"],
+        lang="en")``), or take its language-free code from :func:`hrproductivity.bands.code`.
 
     Returns
     -------
@@ -973,13 +975,19 @@ def aggregate(
         - ``response_rate``: ``n / invited`` (0-1);
         - ``suppressed``: True when ``n < min_n``;
         - for each value column ``<col>``: ``<col>_mean``, ``<col>_sd``
-          (ddof 1) and, for the instrument's factors and item-mean totals,
+          (ddof 1), ``<col>_n`` (respondents with a value: the count behind
+          the mean, 0 for a group without answers), ``<col>_se`` (the standard
+          error of the mean, :math:`sd / \\sqrt{n}`; NaN below 2 answers) and, for
+          the instrument's factors and item-mean totals,
           ``<col>_pct_favourable``: the percentage (0-100) of respondents with
           a score whose score is at least ``favourable_min``. For a flag
           (``who5_poor``) the mean is the share flagged;
         - ``qwl_index``: the mean of the respondents' QWL index (0-1),
-          ``qwl_index_sd``, and ``qwl_band``, the band of that mean (only when
-          the QWL shares or a ``qwl_index`` column are present).
+          ``qwl_index_sd``, ``qwl_index_n`` and ``qwl_index_se`` as above (only
+          when the QWL shares or a ``qwl_index`` column are present).
+
+        The counts are never blanked; the other figures are NaN where
+        ``suppressed``. No column depends on a language.
 
     Raises
     ------
@@ -988,10 +996,16 @@ def aggregate(
     HRProductivityError
         ``min_n`` is negative.
 
+    Warns
+    -----
+    DeprecationWarning
+        ``lang`` is given.
+
     Notes
     -----
     .. math::
 
+        se = \\frac{sd}{\\sqrt{n}},\\qquad
         \\text{pct\\_favourable} = 100 \\cdot
             \\frac{\\#\\{i : x_i \\ge \\text{favourable\\_min}\\}}{\\#\\{i : x_i
             \\text{ observed}\\}},
@@ -1013,15 +1027,23 @@ def aggregate(
     >>> s = pd.DataFrame({"org": "o", "unit": ["a", "a", "b"], "wave": "2025",
     ...                   "FE_share": [0.75, 1.0, 0.5], "YI_share": [0.75, 1.0, 0.5],
     ...                   "PL_share": [0.75, 1.0, 0.5]})
-    >>> aggregate(s, value_cols=[])[["unit", "n", "qwl_index"]].round(3)
-      unit  n  qwl_index
-    0    a  2      0.809
-    1    b  1      0.351
+    >>> aggregate(s, value_cols=[])[["unit", "n", "qwl_index", "qwl_index_n"]].round(3)
+      unit  n  qwl_index  qwl_index_n
+    0    a  2      0.809            2
+    1    b  1      0.351            1
 
     In R (dplyr): ``scores |> group_by(org, unit, wave) |> summarise(n = n(), ...)``.
     """
     keys = _as_list(by)
     _require(scores, keys, "scores")
+    if lang is not None:
+        warnings.warn(
+            "aggregate(lang=...) is deprecated and ignored: the table no longer has the "
+            "language-dependent qwl_band; label the index with "
+            "hrproductivity.qwl_band(table['qwl_index'], lang=...)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
     if not isinstance(min_n, int | np.integer) or min_n < 0:
         raise ArgumentError(f"min_n must be a whole number of 0 or more; got {min_n!r}")
     inst = load_instrument(instrument) if instrument is not None else None
@@ -1046,17 +1068,23 @@ def aggregate(
         has_qwl = True
 
     grouped = frame.groupby(keys, dropna=False, sort=True)
-    out = grouped.size().rename("n").to_frame()
+    parts: dict[str, pd.Series] = {"n": grouped.size()}
+    counts: list[str] = []
+
+    def summary(col: str, mean: str) -> None:
+        sd, n = grouped[col].std(ddof=1), grouped[col].count()
+        parts.update({mean: grouped[col].mean(), f"{col}_sd": sd, f"{col}_n": n})
+        parts[f"{col}_se"] = sd / np.sqrt(n.where(n > 0))
+        counts.append(f"{col}_n")
+
     for col in cols:
-        out[f"{col}_mean"] = grouped[col].mean()
-        out[f"{col}_sd"] = grouped[col].std(ddof=1)
+        summary(col, f"{col}_mean")
         if col in favourable:
-            out[f"{col}_pct_favourable"] = 100 * grouped[f"{col}__fav"].mean()
+            parts[f"{col}_pct_favourable"] = 100 * grouped[f"{col}__fav"].mean()
     if has_qwl:
-        out["qwl_index"] = grouped["qwl_index"].mean()
-        out["qwl_index_sd"] = grouped["qwl_index"].std(ddof=1)
-    out = out.reset_index()
-    figures = [c for c in out.columns if c not in (*keys, "n")]
+        summary("qwl_index", "qwl_index")
+    out = pd.DataFrame(parts).reset_index()
+    figures = [c for c in out.columns if c not in (*keys, "n", *counts)]
 
     if units is not None and all(k in units.columns for k in keys):
         _require(units, ["invited"], "units")
@@ -1064,17 +1092,15 @@ def aggregate(
         invited["invited"] = _numeric(units, "invited", "units")
         invited = invited.groupby(keys, dropna=False)["invited"].sum(min_count=1).reset_index()
         out = out.merge(invited, on=keys, how="outer").sort_values(keys, ignore_index=True)
-        out["n"] = out["n"].fillna(0)
+        out[["n", *counts]] = out[["n", *counts]].fillna(0)
     else:
         if units is not None:
             _require(units, ["invited"], "units")
         out["invited"] = np.nan
-    out["n"] = out["n"].astype("int64")
+    out[["n", *counts]] = out[["n", *counts]].astype("int64")
     out["response_rate"] = out["n"] / out["invited"]
     out["suppressed"] = out["n"] < min_n
     out.loc[out["suppressed"], figures] = np.nan
-    if has_qwl:
-        out["qwl_band"] = qwl_band(out["qwl_index"], lang=lang)
     head = [*keys, "n", "invited", "response_rate", "suppressed"]
     return out[head + [c for c in out.columns if c not in head]]
 
@@ -1090,7 +1116,7 @@ def aggregate_hierarchy(
     value_cols: str | Sequence[str] | None = None,
     instrument: Instrument | str | None = None,
     qwl_method: str | QWLScorer | None = "kesti_approx",
-    lang: str = "fi",
+    lang: str | None = None,
 ) -> pd.DataFrame:
     """Group tables for every level of a hierarchy, stacked: organisations, then units.
 
@@ -1114,7 +1140,7 @@ def aggregate_hierarchy(
     total : bool, default False
         Also add a grand-total row (all hierarchy columns missing) per ``by``.
     min_n, value_cols, instrument, qwl_method, lang
-        As in :func:`aggregate`.
+        As in :func:`aggregate` (``lang`` is deprecated and ignored).
 
     Returns
     -------
@@ -1174,7 +1200,7 @@ def aggregate_hierarchy(
             value_cols=value_cols,
             instrument=instrument,
             qwl_method=qwl_method,
-            lang=lang,
+            **({} if lang is None else {"lang": lang}),
         ).drop(columns=["_all"], errors="ignore")
         for col in levels[depth:]:
             part[col] = pd.Series(np.nan, index=part.index, dtype="str")

@@ -2113,7 +2113,64 @@ def _cross_problems(dataset: Dataset, locate: Mapping[str, Any]) -> list[Problem
             if (org, unit) not in listed and (_skeleton(org), _skeleton(unit)) not in lookalike:
                 file, r = locate[table](int(idx))
                 problems.append(Problem(file, r, "unit", not_listed(org, unit, "")))
+    problems += _experiment_problems(dataset, locate)
     return problems + _wave_order_problems(dataset)
+
+
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4}")
+
+
+def _experiment_problems(dataset: Dataset, locate: Mapping[str, Any]) -> list[Problem]:
+    """``experiment_start`` of the unit list: a survey wave, the same in every row of a unit.
+
+    An empty cell means the unit is not in a development experiment. A start given as
+    a date is refused with the waves to choose from: the data contract has no dates of
+    the waves to place it between them (docs/data-contract.md).
+    """
+    units = dataset.units
+    if "experiment_start" not in units.columns or units.empty:
+        return []
+    known = set(map(str, units["wave"].dropna().unique())) | set(
+        map(str, dataset.responses["wave"].dropna().unique())
+    )
+    shown = _shown(sorted(known))
+    problems: list[Problem] = []
+    start = units["experiment_start"]
+    for pos, cell in enumerate(start.tolist()):
+        value = "" if pd.isna(cell) else str(cell).strip()
+        if not value or value in known:
+            continue
+        file, row = locate["units"](pos)
+        if _DATE.fullmatch(value):
+            why = (
+                f"is a date ('{value}'); give the survey wave in which the unit's development "
+                f"experiment started instead, one of {shown}"
+            )
+        else:
+            why = (
+                f"'{value}' is not a survey wave; give the wave in which the unit's development "
+                f"experiment started, one of {shown}, or leave the cell empty for a unit not in "
+                "the experiment"
+            )
+        problems.append(Problem(file, row, "experiment_start", why))
+    filled = units.assign(_start=start.astype("str").str.strip(), _index=range(len(units)))
+    for (org, unit), rows in filled.groupby(["org", "unit"], sort=True):
+        given = rows["_start"].dropna().unique()
+        if len(given) <= 1:
+            continue
+        file, row = locate["units"](int(rows["_index"].iloc[0]))
+        values = ", ".join(f"'{v}'" for v in sorted(given))
+        problems.append(
+            Problem(
+                file,
+                row,
+                "experiment_start",
+                f"unit '{unit}' of org '{org}' has different starts in different rows "
+                f"({values}); a unit's experiment starts once: give the same wave wherever a row "
+                "of the unit names its start",
+            )
+        )
+    return problems
 
 
 # --------------------------------------------------------------------------- writing
@@ -2190,11 +2247,15 @@ def process(folder: str | Path | Dataset, *, out: str | Path) -> Path:
         from one with :func:`load_dataset` (so it is not read twice).
     out : str or Path
         The processed folder: ``responses.parquet``, ``units.parquet``,
-        ``hr.parquet``, ``finance.parquet`` and ``manifest.json`` (input file
-        hashes, the SHA-256 of each table written, package versions, row
-        counts). The set is written into a new hidden sibling folder and
-        renamed into place as a whole, so ``out`` holds the old set or the new
-        one, never a mix; other entries of ``out`` (a report cache) are kept.
+        ``hr.parquet``, ``finance.parquet``, the research tables
+        ``unit_waves.parquet`` and ``org_waves.parquet``
+        (:func:`~hrproductivity.tables.unit_waves`,
+        :func:`~hrproductivity.tables.org_waves` with their defaults; not
+        suppressed) and ``manifest.json`` (input file hashes, the SHA-256 of
+        each table written, package versions, row counts). The set is written
+        into a new hidden sibling folder and renamed into place as a whole, so
+        ``out`` holds the old set or the new one, never a mix; other entries
+        of ``out`` (a report cache) are kept.
 
     Returns
     -------
@@ -2216,21 +2277,29 @@ def process(folder: str | Path | Dataset, *, out: str | Path) -> Path:
     _check_processed_target(out, Path(dataset.folder))
     rows = {t: len(dataset.table(t)) for t in TABLES}
 
+    from hrproductivity.tables import org_waves, unit_waves
+
+    research = {"unit_waves": unit_waves(dataset), "org_waves": org_waves(dataset)}
+
     def fill(tmp: Path) -> None:
-        hashes = {}
-        for table in TABLES:
+        hashes: dict[str, str] = {}
+        derived: dict[str, str] = {}
+        frames = [*((t, dataset.table(t), hashes) for t in TABLES)]
+        frames += [(name, frame, derived) for name, frame in research.items()]
+        for table, frame, into in frames:
             path = inside(tmp, tmp / f"{table}.parquet")
             try:
-                dataset.table(table).to_parquet(path, index=False)
+                frame.to_parquet(path, index=False)
             except OSError as exc:  # name the file the user asked for, not the temporary one
                 raise OSError(exc.errno, exc.strerror or str(exc), str(out / path.name)) from exc
-            hashes[path.name] = _sha256(path)
+            into[path.name] = _sha256(path)
         manifest = {
             "dataset": dataset.name,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "source_folder": str(Path(dataset.folder).resolve()),  # type: ignore[arg-type]
             "inputs": dict(sorted(dataset.sources.items())),
             "tables": hashes,
+            "research_tables": derived,  # unit_waves, org_waves: computed from the tables
             "instruments": [i.name for i in dataset.instruments],
             "wave_period": dict(dataset.wave_period),
             "waves": dataset.waves,  # the time order, declared or derived
@@ -2246,7 +2315,8 @@ def process(folder: str | Path | Dataset, *, out: str | Path) -> Path:
 
 
 _PROCESSED_MANIFEST = "manifest.json"
-_PROCESSED_FILES = {_PROCESSED_MANIFEST, *(f"{t}.parquet" for t in TABLES)}
+_RESEARCH_TABLES = ("unit_waves", "org_waves")
+_PROCESSED_FILES = {_PROCESSED_MANIFEST, *(f"{t}.parquet" for t in (*TABLES, *_RESEARCH_TABLES))}
 
 
 def _check_processed_target(out: Path, raw: Path) -> None:

@@ -118,10 +118,10 @@ def table_spec(kind: str, instruments: Sequence[Instrument] = ()) -> TableSpec:
     if kind == "units":
         return TableSpec(
             required=("org", "unit", "wave", "invited"),
-            optional=("parent", "sector"),
+            optional=("parent", "sector", "experiment_start"),
             numeric=("invited",),
             integer=("invited",),
-            text=("org", "unit", "wave", "parent", "sector"),
+            text=("org", "unit", "wave", "parent", "sector", "experiment_start"),
             key=("org", "unit", "wave"),
         )
     if kind == "hr":
@@ -215,7 +215,11 @@ def responses_schema(instruments: Sequence[Instrument]) -> pa.DataFrameSchema:
 
 
 def units_schema() -> pa.DataFrameSchema:
-    """Schema of the unit list: ids present, ``invited`` a whole number ≥ 0."""
+    """Schema of the unit list: ids present, ``invited`` a whole number ≥ 0.
+
+    ``experiment_start`` (optional) is checked against the survey waves across
+    tables, in :func:`hrproductivity.io.validate`.
+    """
     import pandera.pandas as pa
 
     return pa.DataFrameSchema(
@@ -234,6 +238,7 @@ def units_schema() -> pa.DataFrameSchema:
             ),
             "parent": pa.Column(str, nullable=True, required=False),
             "sector": pa.Column(str, nullable=True, required=False),
+            "experiment_start": pa.Column(str, nullable=True, required=False),
         },
         strict=False,
     )

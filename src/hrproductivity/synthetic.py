@@ -733,6 +733,7 @@ def generate(
             "invited": headcount_ut.reshape(-1).astype(np.int64),
             "parent": _str(lay.parent[uw_unit]),
             "sector": _str(np.asarray(_SECTOR_NAMES, dtype=object)[sector_of_unit[uw_unit]]),
+            "experiment_start": _experiment_starts(treated[uw_unit], start, wave_labels),
         }
     )
     hr = pd.DataFrame(
@@ -795,6 +796,19 @@ def generate(
         # with relabelled waves (dataclasses.replace) still derives its own order.
         wave_order=None if _sorts_in_time(wave_labels) else wave_labels,
     )
+
+
+def _experiment_starts(
+    treated: npt.NDArray[np.bool_], start: int, waves: Sequence[str]
+) -> pd.Series:
+    """The units table's ``experiment_start``: the start wave for treated units, else empty.
+
+    Written from the draws already made (no random number is used), so the survey, HR
+    and finance tables are the same with or without it. A start after the last wave
+    is within no wave of the data: left empty.
+    """
+    label = waves[start] if start < len(waves) else None
+    return pd.Series([label if t else None for t in treated.tolist()], dtype="str")
 
 
 def _sorts_in_time(labels: Sequence[str]) -> bool:

@@ -144,7 +144,7 @@ def did(
     data: pd.DataFrame,
     *,
     outcome: str,
-    treated: str,
+    treated: str | None = None,
     time: str,
     entity: str | Sequence[str],
     start: Any = None,
@@ -162,14 +162,20 @@ def did(
     Parameters
     ----------
     data : DataFrame
-        One row per entity (unit) and wave.
+        One row per entity (unit) and wave, such as the table of
+        :func:`hrproductivity.unit_waves` (rows may be left out, e.g. unit-waves with
+        too few answers).
     outcome : str
         Outcome column (e.g. sick days per FTE).
-    treated : str
-        0/1 column. With ``start=None`` it is the treatment status in each wave
-        (0 before the unit's start, 1 from it on); units may start in different
-        waves. With ``start`` given it marks the units in the experiment (any 1 in
-        a unit marks the unit).
+    treated : str, optional
+        Default: the development experiment the dataset's unit list records, read
+        from the ``in_experiment``, ``waves_since_start`` and ``experiment_start``
+        columns of :func:`~hrproductivity.unit_waves` (a unit is treated from the
+        wave ``waves_since_start`` is 0 on; ``start`` is then taken from the table
+        and must not be given). Or a 0/1 column: with ``start=None`` it is the
+        treatment status in each wave (0 before the unit's start, 1 from it on);
+        units may start in different waves. With ``start`` given it marks the units
+        in the experiment (any 1 in a unit marks the unit).
     time : str
         Wave column, in time order as in :func:`panel_effect` (text labels need
         ``order``).
@@ -207,7 +213,8 @@ def did(
     Raises
     ------
     ArgumentError
-        A column is missing, ``treated`` is not 0/1, the treatment switches off
+        A column is missing (with ``treated=None``: the experiment columns of
+        :func:`~hrproductivity.unit_waves`), ``treated`` is not 0/1, the treatment switches off
         again, ``start`` is not a wave, no unit is treated, there is nothing to
         compare with, or ``time`` holds text and no ``order`` is given.
 
@@ -242,15 +249,18 @@ def did(
 
     Example
     -------
-    >>> from hrproductivity.models import did
-    >>> res = did(units, outcome="sick_days", treated="in_experiment",
-    ...           time="wave", entity=("org", "unit"), start="2023")  # doctest: +SKIP
+    >>> import hrproductivity as hp
+    >>> ds = hp.load_dataset("data/raw/example")  # doctest: +SKIP
+    >>> res = hp.did(hp.unit_waves(ds), outcome="sick_days_per_fte", time="wave",
+    ...              entity=("org", "unit"), order=ds.waves)  # doctest: +SKIP
     >>> res.event_study  # doctest: +SKIP
 
     Stata: ``xtreg sick_days i.treated_post i.wave, fe vce(cluster unit)``; R:
     ``fixest::feols(sick_days ~ i(rel_time, ref = -1) | unit + wave, cluster = ~unit)``.
     """
     check_frame(data)
+    if treated is None:
+        data, treated, start = _recorded_experiment(data, start)
     alpha = check_alpha(alpha)
     entity_cols = as_names(entity, "entity")
     control_cols = as_names(controls, "controls")
@@ -358,6 +368,38 @@ def did(
         n_control=n_control,
         inference=main.inference,
     )
+
+
+#: The experiment columns of :func:`hrproductivity.unit_waves` that ``did`` reads by default.
+EXPERIMENT_COLUMNS = ("in_experiment", "waves_since_start", "experiment_start")
+
+
+def _recorded_experiment(data: pd.DataFrame, start: Any) -> tuple[pd.DataFrame, str, Any]:
+    """Treatment column and common start from a ``unit_waves`` table's experiment columns.
+
+    One start wave for every unit in the experiment: ``in_experiment`` marks the units
+    and that wave is ``start`` (as if both were given). Several: the status in each
+    wave, ``waves_since_start >= 0``, with ``start=None`` (staggered adoption).
+    """
+    missing = [c for c in EXPERIMENT_COLUMNS if c not in data.columns]
+    if missing:
+        raise ArgumentError(
+            f"treated: the table has no {', '.join(missing)}; pass the table of "
+            "hrproductivity.unit_waves (whose unit list records experiment_start), or name "
+            "a 0/1 treatment column with treated="
+        )
+    if start is not None:
+        raise ArgumentError(
+            "start: without treated= the start comes from the table's experiment_start; "
+            "give start= only with a treated= column"
+        )
+    taking_part = data["in_experiment"].fillna(False).astype(bool)
+    starts = data.loc[taking_part, "experiment_start"].dropna().unique()
+    if len(starts) == 1:
+        return data.assign(in_experiment=taking_part.astype("float64")), "in_experiment", starts[0]
+    since = pd.to_numeric(data["waves_since_start"], errors="coerce").astype("float64")
+    status = (taking_part & (since >= 0).fillna(False)).astype("float64")
+    return data.assign(in_experiment=status), "in_experiment", None
 
 
 @dataclass(frozen=True)

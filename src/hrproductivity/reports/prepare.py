@@ -469,16 +469,10 @@ def _groups(
         instrument=qwl_instrument,
         qwl_method=None,
     )
-    table = table.drop(columns=["qwl_band"], errors="ignore")
     families = _families(values)
-    counts = _answer_counts(scores, ["qwl_index", *families])
-    table = table.merge(counts, on=["org", "unit", "wave", "level"], how="left")
-    count_cols = [f"{c}__n" for c in ["qwl_index", *families]]
-    table[count_cols] = table[count_cols].fillna(0).astype("int64")
-    table = table.rename(columns={"qwl_index__n": "qwl_n"})
-    table["qwl_index_se"] = table["qwl_index_sd"] / np.sqrt(
-        table["qwl_n"].where(table["qwl_n"] > 0)
-    )
+    count_cols = [f"{c}_n" for c in families]  # answers behind each family's figures
+    spare = [f"{c}_{x}" for c in values for x in ("n", "se") if f"{c}_{x}" not in count_cols]
+    table = table.drop(columns=spare).rename(columns={"qwl_index_n": "qwl_n"})
     keys = ["org", "unit", "wave", "level", "n", "invited", "response_rate", "suppressed"]
     figures = [c for c in table.columns if c not in keys and c != "qwl_n" and c not in count_cols]
     out = suppress(
@@ -494,7 +488,7 @@ def _groups(
         parent_published=False,
     )
     for family, cols in families.items():
-        out = _suppress_family(out, f"{family}__n", cols, s)
+        out = _suppress_family(out, f"{family}_n", cols, s)
     out = pd.concat([out, _benchmark_total(scores, data, qwl_instrument, out, s)])
     out = out.drop(columns=["suppressed", *(c for c in count_cols if c in out.columns)])
     out = out.sort_values(["wave", "org", "unit"], na_position="first", kind="stable")
@@ -573,16 +567,12 @@ def _benchmark_total(
         instrument=qwl_instrument,
         qwl_method=None,
     )
-    total = total[total["level"] == "total"].drop(columns=["_one", "qwl_band"], errors="ignore")
+    total = total[total["level"] == "total"].drop(columns=["_one"])
     invited = data.units.merge(shown[["org", "wave"]], on=["org", "wave"], how="inner")
     invited = invited.groupby("wave")["invited"].sum()
     total["invited"] = total["wave"].map(invited).astype("float64")
     total["response_rate"] = total["n"] / total["invited"].where(total["invited"] > 0)
-    counts = chosen.groupby("wave")["qwl_index"].count()
-    total["qwl_n"] = total["wave"].map(counts).fillna(0).astype("int64")
-    total["qwl_index_se"] = total["qwl_index_sd"] / np.sqrt(
-        total["qwl_n"].where(total["qwl_n"] > 0)
-    )
+    total = total.rename(columns={"qwl_index_n": "qwl_n"})
     total["org"] = pd.Series(np.nan, index=total.index, dtype="str")
     total["unit"] = pd.Series(np.nan, index=total.index, dtype="str")
     total["status"] = np.where(total["qwl_n"] >= s.rank_only_below, "shown", "hidden")
@@ -600,22 +590,6 @@ def _benchmark_total(
             blank = shown[shown[col].isna()]["wave"].unique()
             total.loc[total["wave"].isin(blank), col] = np.nan
     return total[[c for c in groups.columns if c in total.columns]]
-
-
-def _answer_counts(scores: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
-    """People with a value of each column per group of every level: ``<col>__n``."""
-    parts = []
-    for level, by in (("org", ["org", "wave"]), ("unit", ["org", "unit", "wave"])):
-        part = scores.groupby(by, sort=False)[list(cols)].count()
-        part.columns = [f"{c}__n" for c in cols]
-        part = part.reset_index()
-        for col in ("org", "unit"):
-            if col not in part.columns:
-                part[col] = pd.Series(np.nan, index=part.index, dtype="str")
-            part[col] = part[col].astype("str")
-        part["level"] = level
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
 
 
 def _siblings(table: pd.DataFrame) -> pd.Series:
@@ -658,10 +632,6 @@ def _items(
     )
     for col in ("org", "unit"):
         table[col] = table[col].astype("str").where(table[col].notna(), None)
-    counts = _answer_counts(answers, items)
-    for col in ("org", "unit"):
-        counts[col] = counts[col].where(counts[col] != "nan", None)
-    table = table.merge(counts, on=ids, how="left")
     status = groups[[*ids, "status"]]
     table = table.merge(status, on=ids, how="left")
     table["status"] = table["status"].fillna("hidden")
@@ -673,7 +643,7 @@ def _items(
         part["factor"] = factor_of[item]
         part["mean"] = table[f"{item}_mean"]
         part["pct_favourable"] = 100.0 * table[f"{flag}_mean"]
-        part["n_item"] = table[f"{item}__n"].fillna(0).astype("int64")
+        part["n_item"] = table[f"{item}_n"]
         part["_hide"] = (table["status"] != "shown").to_numpy()
         part["status"] = table["status"]
         rows.append(part)
