@@ -567,3 +567,14 @@ def test_truth_is_on_the_scorers_scale(larger: Dataset) -> None:
         print(scored, "mean difference", round(diff.mean(), 3), "points, SE", round(se, 3))
         assert abs(diff.mean()) < 4 * se, (scored, diff.mean(), se)
         assert se < 0.3
+
+
+@pytest.mark.parametrize("field", ["share_scale", "qwl_weights"])
+def test_fields_of_the_former_truth_map_are_ignored_with_a_warning(field: str) -> None:
+    """``share_scale`` and ``qwl_weights`` parameterised the latent curve that the truth
+    on the scorer's scale replaced: still accepted for one release, with a warning,
+    and without effect on the parameters."""
+    value = 0.9 if field == "share_scale" else (0.5, 0.5, 0.5)
+    with pytest.warns(DeprecationWarning, match=field):
+        eff = Effects(**{field: value}, beta_sick=-0.5)  # type: ignore[arg-type]
+    assert eff == Effects(beta_sick=-0.5)

@@ -58,8 +58,8 @@ Each unit has a response rate :math:`r_u \sim U(0.55, 0.90)`
 - :math:`R`: factor correlations [FE–YI 0.60, FE–PL 0.50, YI–PL 0.65];
 - :math:`\delta_t = \text{wave\_trend} \times t` [−0.02 per wave];
 - :math:`D_{ut} = 1` for units in the development experiment at and after wave
-  ``experiment_start`` [1, the second wave]; :math:`\gamma` [0.10, 0.15, 0.20]
-  (``experiment_shift``), which raises the treated units' true QWL by about 3
+  ``experiment_start`` [1, the second wave]; :math:`\gamma` [0.15, 0.23, 0.31]
+  (``experiment_shift``), which raises the treated units' true QWL by about 4
   points. ``experiment_share`` [0.20] of each organisation's units (rounded) are
   chosen at random for the experiment.
 
@@ -377,7 +377,7 @@ class Effects:
     small_unit_share: float = 0.06
     experiment_share: float = 0.20
     experiment_start: int = 1
-    experiment_shift: tuple[float, float, float] = (0.10, 0.15, 0.20)
+    experiment_shift: tuple[float, float, float] = (0.15, 0.23, 0.31)
     theoretical_hours: float = 1850.0
     hours_per_day: float = 7.5
     holidays_share: float = 0.12
