@@ -11,6 +11,8 @@ about 1 500 respondents a wave) that docstrings, notebooks and tests use.
 The model is hrproductivity's own teaching and testing model. Its QWL map is
 *not* Kesti's (commercial, unpublished) index formula, and its public-sector
 valuation is not Kesti's public-sector form; see docs/hcpf.md and docs/qwl-index.md.
+The true QWL it records is on the scale of the library's default scorer, and the
+example is calibrated around the Finnish average: docs/synthetic-data.md.
 
 Generative model
 ----------------
@@ -37,37 +39,46 @@ Each unit has a response rate :math:`r_u \sim U(0.55, 0.90)`
 
 .. math::
 
-    \eta_{if} = \mu_f + a_{of} + b_{utf} + \delta_t + D_{ut}\,\gamma_f + e_{if},
+    \eta_{if} = \mu_f + c_{s(u)} + a_{of} + b_{utf} + \delta_t + D_{ut}\,\gamma_f + e_{if},
 
-- :math:`\mu` [FE 1.2, YI 1.1, PL 1.0] (``factor_means``): chosen so that the
-  population mean QWL is close to the Finnish average 0.60;
-- :math:`a_o \sim N(0, \sigma^2_{org} R)` [0.025], constant over waves;
+- :math:`\mu` [FE 0.65, YI 0.55, PL 0.45] (``factor_means``): the factors' levels;
+  with the items below they put the population mean of the scored QWL index at
+  the Finnish average, about 0.60;
+- :math:`c_s` (``sector_shift``) [sote −0.30, sivistys +0.05, tekninen 0,
+  hallinto +0.20, koulutus +0.45]: a level of the unit's sector, the same for the
+  three factors (social and health care under the heaviest strain, education
+  the lightest), so that organisations of different make-up differ: the
+  education consortium lands about ten points above the municipalities;
+- :math:`a_o \sim N(0, \sigma^2_{org} R)` [0.04], constant over waves;
 - :math:`b_{ut} = \rho\, b_{u,t-1} + \sqrt{1-\rho^2}\,\xi_{ut}`,
-  :math:`b_{u0}, \xi_{ut} \sim N(0, \sigma^2_{unit} R)` [0.105]: a stationary AR(1)
+  :math:`b_{u0}, \xi_{ut} \sim N(0, \sigma^2_{unit} R)` [0.20]: a stationary AR(1)
   drift with persistence :math:`\rho` [0.8] (``unit_persistence``), so units keep
   their character across waves and panels with unit fixed effects make sense;
-- :math:`e_i \sim N(0, \sigma^2_{person} R)` [0.87]: a new draw every wave;
+- :math:`e_i \sim N(0, \sigma^2_{person} R)` [0.76]: a new draw every wave;
 - :math:`R`: factor correlations [FE–YI 0.60, FE–PL 0.50, YI–PL 0.65];
-- :math:`\delta_t = \text{wave\_trend} \times t` [−0.03 per wave];
+- :math:`\delta_t = \text{wave\_trend} \times t` [−0.02 per wave];
 - :math:`D_{ut} = 1` for units in the development experiment at and after wave
-  ``experiment_start`` [1, the second wave]; :math:`\gamma` [0.10, 0.15, 0.20]
+  ``experiment_start`` [1, the second wave]; :math:`\gamma` [0.15, 0.23, 0.31]
   (``experiment_shift``), which raises the treated units' true QWL by about 4
   points. ``experiment_share`` [0.20] of each organisation's units (rounded) are
   chosen at random for the experiment.
 
 The variance components sum to one, so the latent ICC(1) of units is
-:math:`\sigma^2_{org}+\sigma^2_{unit} = 0.13` and the expected ICC(1) of a
-factor's mean score is about 0.10 (``truth["variance_components"]``).
+:math:`\sigma^2_{org}+\sigma^2_{unit} = 0.24` plus the variance of the sector levels
+over the employees (about 0.05 in the example), and the expected ICC(1) of a
+factor's mean score is about 0.2 (``truth["variance_components"]``).
 
 **Items.** QWL-15 item :math:`j` of factor :math:`f(j)` has the latent response
-:math:`y^*_{ij} = \nu_j + \lambda_j(\eta_{i f(j)} - \mu_{f(j)}) +
+:math:`y^*_{ij} = \nu_j + \lambda_j\,\eta_{i f(j)} +
 \sqrt{1-\lambda_j^2}\,\varepsilon_{ij}`, loadings :math:`\lambda_j` 0.62–0.80
 (``qwl_loadings``), intercepts :math:`\nu_j` −0.45…0.35 (``qwl_intercepts``; the
 workload item is the hardest). The answer is 1–5 by the cutpoints
 :math:`\tau_k = \Phi^{-1}(\sum_{m\le k} p_m)` of the category shares
 :math:`p` [0.04, 0.11, 0.22, 0.40, 0.23] (``qwl_category_shares``), which are the
-answer shares of an average item when the factors are at their means. Items are
-missing completely at random with probability ``missing_rate`` [0.02].
+answer shares of an item with intercept 0 for a person at the latent origin
+:math:`\eta = 0`; the factor levels :math:`\mu_f` move every item of factor
+:math:`f` up by :math:`\lambda_j\mu_f`. Items are missing completely at random
+with probability ``missing_rate`` [0.02].
 
 UWES-9 and WHO-5 (when requested in ``instruments``) share the employee's
 latent well-being :math:`z_i = \bar w^\top(\eta_i - \mu)/\mathrm{sd}`, the
@@ -83,20 +94,38 @@ share of women depends on the sector) are drawn independently of the factors.
 Finnish sentence, critical when :math:`z_i < -0.5`, appreciative when
 :math:`z_i > 0.5`, neutral otherwise.
 
-**Person QWL and the unit's true QWL.** Factor shares
-:math:`s_{if} = \Phi(\kappa\,\eta_{if})`, :math:`\kappa` = 0.7 (``share_scale``,
-which sets the spread: the SD of units' true QWL is then about 9–10 points), and
+**The truth on the scorer's scale.** A unit's true QWL is what the default
+scorer (:func:`~hrproductivity.scoring.kesti_approx`, docs/qwl-index.md) gives, in
+expectation, from the answers of its employees. Given :math:`\eta_i` an answer
+is category :math:`k` with probability
+:math:`\Phi((\tau_k - m_{ij})/s_j) - \Phi((\tau_{k-1} - m_{ij})/s_j)`,
+:math:`m_{ij} = \nu_j + \lambda_j\eta_{if(j)}`, :math:`s_j = \sqrt{1-\lambda_j^2}`,
+independently over items. The scorer's factor share is the mean of the factor's
+answered items rescaled to 0–1, :math:`(\bar x_f - 1)/4`, scored when at least
+half of its five items are answered; its exact distribution given
+:math:`\eta_{if}` (items missing at random, sums of independent answers) gives
+the expected shares :math:`s_{if} = E[\text{share}_f \mid \eta_i]`. The index
+:math:`Q = 0.01 + 0.99\,B(1 + \lambda B\,PL)/(1 + \lambda)`,
+:math:`B = FE^{2/3} YI^{1/3}`, is affine in PL and the three shares are independent
+given :math:`\eta_i`, so the person's expected index
 
 .. math::
 
-    q_i = \prod_f s_{if}^{\,w_f}, \qquad
-    w_f = \tfrac13 \ln 0.618 / \ln 0.75 = 0.558,
+    q_i = E[Q \mid \eta_i] = \sum_{a, b} P(FE = a \mid \eta_i)\,P(YI = b \mid \eta_i)\;
+          Q(a, b, s_{i,PL})
 
-so that :math:`q(0.75, 0.75, 0.75) = 0.618` and :math:`q(1,1,1) = 1`, the two
-published points of the QWL index (``qwl_weights``). The unit's true QWL
-:math:`Q_{ut}` is the mean of :math:`q_i` over *all* its employees, respondents
-or not. The counterfactual :math:`Q^{0}_{ut}` uses the same draws without the
-experiment shift (:math:`D_{ut}=0`).
+is exact, evaluated through the scorer itself. The unit's true QWL :math:`Q_{ut}`
+is the mean of :math:`q_i` over *all* its employees, respondents or not, and
+``true_fe``, ``true_yi``, ``true_pl`` are the means of :math:`s_{if}`. Respondents
+are a random subset (``response_bias`` 0), so the scored unit index (the mean of
+the respondents' indices, as :func:`~hrproductivity.aggregation.aggregate`
+computes it) is an unbiased estimate of :math:`Q_{ut}`: over units its error has
+mean 0 and SD about 3 points at the example's sizes (an SE of the mean error of
+about 0.25 points over the example's 165 unit-waves). An earlier version
+mapped the latent factors to the index through its own curve, which sat about 8
+points above what the scorer computes from the same answers. The SD of the units'
+true QWL is about 9–10 points. The counterfactual :math:`Q^{0}_{ut}` uses the same
+draws without the experiment shift (:math:`D_{ut}=0`).
 
 **HR.** With :math:`\Delta_{ut} = 100\,(Q_{ut} - Q_{ref})`, :math:`Q_{ref}` = 0.60
 (``qwl_reference``), sick days per FTE a year are
@@ -179,6 +208,7 @@ Keva: municipal sickness absence statistics 2021–2022.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Sequence
@@ -194,6 +224,7 @@ from hrproductivity._checks import renamed_argument
 from hrproductivity.errors import ArgumentError, DataValidationError
 from hrproductivity.instruments import Instrument, load_instrument
 from hrproductivity.io import Dataset, time_order
+from hrproductivity.scoring import kesti_approx
 
 __all__ = ["EXAMPLE_ORGS", "Effects", "example_dataset", "generate"]
 
@@ -219,11 +250,17 @@ class Effects:
 
     Every field has a default chosen to give realistic Finnish municipal data;
     change one with ``Effects(beta_sick=-0.6)`` or ``dataclasses.replace``.
+    ``qwl_weights`` and ``share_scale``, the parameters of the former true-QWL map,
+    are still accepted and ignored, with a ``DeprecationWarning``.
 
     Attributes
     ----------
     factor_means : tuple of 3 float
-        Latent means of FE, YI, PL; they set the population mean QWL (≈ 0.60).
+        Latent levels of FE, YI, PL; with the items they set the population mean
+        of the scored QWL index (≈ 0.60).
+    sector_shift : tuple of 5 float
+        Latent level of each sector (sote, sivistys, tekninen, hallinto,
+        koulutus), added to all three factors of the sector's units.
     var_org, var_unit, var_person : float
         Variance components of the latent factors (organisation, unit, person);
         they sum to one so that the item answer shares match the category shares.
@@ -236,7 +273,7 @@ class Effects:
     qwl_loadings, qwl_intercepts : tuple of 15 float
         Item loadings and intercepts of qwl_01 … qwl_15 on the latent scale.
     qwl_category_shares : tuple of 5 float
-        Answer shares 1–5 of an average item at the factor means.
+        Answer shares 1–5 of an item with intercept 0 at the latent origin.
     uwes_qwl_corr, who5_qwl_corr : float
         Correlation of engagement (UWES-9) and of well-being (WHO-5) with the
         standardised mean QWL factor.
@@ -250,12 +287,6 @@ class Effects:
         Probability that an item is unanswered (completely at random).
     comment_rate : float
         Share of respondents who write in ``comment_1``.
-    qwl_weights : tuple of 3 float
-        Exponents of the factor shares in the person QWL map
-        :math:`q = \\prod_f \\Phi(\\kappa\\eta_f)^{w_f}`.
-    share_scale : float
-        :math:`\\kappa`, the slope of the factor shares on the latent scale; it sets
-        how far units and persons spread on the QWL index (unit SD ≈ 9–10 points).
     qwl_reference : float
         The QWL level at which sick days equal their base (Finnish average 0.60).
     response_rate : tuple of 2 float
@@ -313,13 +344,14 @@ class Effects:
         Unallocated central costs in the organisation rows, as a share of revenue.
     """
 
-    factor_means: tuple[float, float, float] = (1.2, 1.1, 1.0)
-    var_org: float = 0.025
-    var_unit: float = 0.105
-    var_person: float = 0.87
+    factor_means: tuple[float, float, float] = (0.65, 0.55, 0.45)
+    sector_shift: tuple[float, ...] = (-0.30, 0.05, 0.0, 0.20, 0.45)
+    var_org: float = 0.04
+    var_unit: float = 0.20
+    var_person: float = 0.76
     factor_corr: tuple[float, float, float] = (0.60, 0.50, 0.65)
     unit_persistence: float = 0.8
-    wave_trend: float = -0.03
+    wave_trend: float = -0.02
     qwl_loadings: tuple[float, ...] = (
         0.75, 0.62, 0.72, 0.68, 0.70,
         0.72, 0.78, 0.64, 0.70, 0.74,
@@ -339,15 +371,13 @@ class Effects:
     who5_category_shares: tuple[float, ...] = (0.03, 0.08, 0.15, 0.31, 0.31, 0.12)
     missing_rate: float = 0.02
     comment_rate: float = 0.15
-    qwl_weights: tuple[float, float, float] = (0.5578, 0.5578, 0.5578)
-    share_scale: float = 0.7
     qwl_reference: float = 0.60
     response_rate: tuple[float, float] = (0.55, 0.90)
     response_bias: float = 0.0
     small_unit_share: float = 0.06
     experiment_share: float = 0.20
     experiment_start: int = 1
-    experiment_shift: tuple[float, float, float] = (0.10, 0.15, 0.20)
+    experiment_shift: tuple[float, float, float] = (0.15, 0.23, 0.31)
     theoretical_hours: float = 1850.0
     hours_per_day: float = 7.5
     holidays_share: float = 0.12
@@ -383,6 +413,31 @@ class Effects:
 Effects.__init__ = renamed_argument("holiday_share", "holidays_share")(  # type: ignore[method-assign]
     Effects.__init__
 )
+
+#: Fields of the former true-QWL map (factor shares Phi(kappa * eta) combined by a
+#: product of powers). The truth is now the expected scored index, which needs neither.
+_DROPPED_FIELDS = ("qwl_weights", "share_scale")
+
+
+def _drop_fields(init: Any) -> Any:
+    @functools.wraps(init)
+    def wrapper(self: Effects, *args: Any, **kwargs: Any) -> None:
+        for name in _DROPPED_FIELDS:
+            if name in kwargs:
+                kwargs.pop(name)
+                warnings.warn(
+                    f"Effects({name}=...) is deprecated and ignored: the true QWL is the "
+                    "expected index the scorer computes from the answers (see "
+                    "hrproductivity.synthetic)",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+        init(self, *args, **kwargs)
+
+    return wrapper
+
+
+Effects.__init__ = _drop_fields(Effects.__init__)  # type: ignore[method-assign]
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -570,8 +625,9 @@ def generate(
         - ``unit_wave``: one row per unit and wave: ``org``, ``unit``, ``wave``,
           ``parent``, ``sector``, ``treated``, ``post``, ``employees``,
           ``respondents``, ``response_rate`` (the unit's true probability),
-          ``true_fe``, ``true_yi``, ``true_pl`` (mean factor shares),
-          ``true_qwl``, ``true_qwl_cf`` (without the experiment),
+          ``true_fe``, ``true_yi``, ``true_pl`` (expected scored factor shares),
+          ``true_qwl`` (the expected ``kesti_approx`` index of the unit's employees,
+          on the scorer's scale), ``true_qwl_cf`` (without the experiment),
           ``unit_effect_fe``, ``unit_effect_yi``, ``unit_effect_pl`` (latent
           :math:`b_{ut}`), ``sick_unit_effect``, ``sick_days_per_fte_structural``
           and ``…_cf``, ``structural_time_share`` (AW), ``k_eur_per_hour``,
@@ -580,7 +636,8 @@ def generate(
           ``att_qwl_points``, ``att_sick_days_per_fte_structural``,
           ``att_sick_days_per_fte``, ``att_revenue_per_fte_eur``, and ``by_wave``
           (a DataFrame of the same by post wave); NaN when there is no post wave;
-        - ``variance_components``: ``org``, ``unit``, ``person``, ``icc1_latent``,
+        - ``variance_components``: ``org``, ``unit``, ``person``, ``sector`` (the
+          variance of the sector levels over the employees), ``icc1_latent``,
           ``icc1_factor_score`` (expected ICC(1) of each factor's mean item
           score, a first-order approximation of the ordinal coarsening);
         - ``wave_effects``: latent :math:`\\delta_t` and sick days :math:`\\omega_t`
@@ -631,7 +688,6 @@ def generate(
     chol = np.linalg.cholesky(corr)
     mu = np.asarray(eff.factor_means, dtype=np.float64)
     shift = np.asarray(eff.experiment_shift, dtype=np.float64)
-    weights = np.asarray(eff.qwl_weights, dtype=np.float64)
     org_eff = rl.standard_normal((len(org_labels), 3)) @ chol.T * math.sqrt(eff.var_org)
     unit_eff = np.empty((n_units, n_waves, 3))
     rho = eff.unit_persistence
@@ -640,6 +696,7 @@ def generate(
         innov = rl.standard_normal((n_units, 3)) @ chol.T * math.sqrt(eff.var_unit)
         unit_eff[:, t] = rho * unit_eff[:, t - 1] + math.sqrt(1.0 - rho**2) * innov
     wave_shift = eff.wave_trend * np.arange(n_waves, dtype=np.float64)
+    sector_eff = np.asarray(eff.sector_shift, dtype=np.float64)[sector_of_unit][:, None]
     wb_w = np.full(3, 1.0 / 3.0)
     wb_sd = math.sqrt(float(wb_w @ corr @ wb_w) * (eff.var_org + eff.var_unit + eff.var_person))
 
@@ -661,19 +718,22 @@ def generate(
     n_people = 0
     parts: list[dict[str, Any]] = []
     qwl_items = instr[0]
+    table = _score_table(qwl_items, eff)
     for t in range(n_waves):
         n_t = headcount_ut[:, t]
         uidx = np.repeat(np.arange(n_units), n_t)
         n = uidx.size
         e = rl.standard_normal((n, 3)) @ chol.T * math.sqrt(eff.var_person)
-        base = mu + org_eff[lay.org[uidx]] + unit_eff[uidx, t] + wave_shift[t] + e
+        base = (
+            mu + sector_eff[uidx] + org_eff[lay.org[uidx]] + unit_eff[uidx, t] + wave_shift[t] + e
+        )
         eta = base + d_ut[uidx, t][:, None] * shift
-        log_s = special.log_ndtr(eff.share_scale * eta)
-        q = np.exp(log_s @ weights)
-        q0 = np.exp(special.log_ndtr(eff.share_scale * base) @ weights)
+        # The truth on the scorer's scale: what the scorer gives, in expectation, from
+        # the answers each employee would give (docs/synthetic-data.md).
+        s, q = _expected_scores(eta, table)
+        q0 = _expected_scores(base, table)[1] if d_ut[:, t].any() else q
         q_true[:, t] = np.bincount(uidx, q, n_units) / n_t
         q_cf[:, t] = np.bincount(uidx, q0, n_units) / n_t
-        s = np.exp(log_s)
         for f in range(3):
             share_true[:, t, f] = np.bincount(uidx, s[:, f], n_units) / n_t
         q_sum += float(q.sum())
@@ -693,7 +753,7 @@ def generate(
 
         cols: dict[str, Any] = {"unit": ru_idx, "wave": np.full(n_r, t)}
         cols["id"] = rid.choice(_id_space(n_r), size=n_r, replace=False) + 1
-        cols["items"] = [_qwl_answers(eta_r - mu, qwl_items, eff, rq)]
+        cols["items"] = [_qwl_answers(eta_r, qwl_items, eff, rq)]
         for ins in instr[1:]:
             if ins.name == "uwes9":
                 cols["items"].append(_uwes_answers(z_r, ins, eff, ru))
@@ -826,7 +886,10 @@ def example_dataset() -> Dataset:
     and a vocational education consortium (Koulutuskuntayhtymä Tuulia), surveyed
     in 2022, 2023 and 2024 with about 1 500 respondents a wave, with QWL-15,
     UWES-9 and WHO-5 items; a development experiment starts in 2023. It is
-    generated afresh (deterministically) on every call.
+    generated afresh (deterministically) on every call. With the default
+    :class:`Effects` its organisations lie around the Finnish average of the QWL
+    index (about 60 %, the consortium in "some to develop") and its units in all
+    four bands (docs/synthetic-data.md, "Calibration of the example").
 
     Returns
     -------
@@ -944,7 +1007,7 @@ def _check_effects(eff: Effects) -> None:
     for name, n in (
         ("factor_means", 3),
         ("experiment_shift", 3),
-        ("qwl_weights", 3),
+        ("sector_shift", len(_SECTOR_NAMES)),
         ("qwl_loadings", 15),
         ("qwl_intercepts", 15),
     ):
@@ -953,8 +1016,6 @@ def _check_effects(eff: Effects) -> None:
     loads = (*eff.qwl_loadings, eff.uwes_loading, eff.who5_loading)
     if any(not 0.0 < x < 1.0 for x in loads):
         raise _fail("Effects loadings", "within (0, 1)", loads)
-    if any(x <= 0.0 for x in eff.qwl_weights):
-        raise _fail("Effects.qwl_weights", "positive", eff.qwl_weights)
     for name, k in (
         ("qwl_category_shares", 5),
         ("uwes_category_shares", 7),
@@ -979,7 +1040,6 @@ def _check_effects(eff: Effects) -> None:
     if not _is_int(eff.experiment_start) or eff.experiment_start < 0:
         raise _fail("Effects.experiment_start", "a wave position 0, 1, 2, …", eff.experiment_start)
     for name in (
-        "share_scale",
         "theoretical_hours",
         "hours_per_day",
         "sick_spell_days",
@@ -1120,18 +1180,162 @@ def _with_missing(x: FloatArray, rate: float, rng: np.random.Generator) -> Float
     return x
 
 
-def _qwl_answers(
-    centred: FloatArray, ins: Instrument, eff: Effects, rng: np.random.Generator
-) -> tuple[list[str], FloatArray]:
-    items = ins.item_ids
+def _item_locations(eta: FloatArray, ins: Instrument, eff: Effects) -> FloatArray:
+    """Means :math:`\\nu_j + \\lambda_j \\eta_{i f(j)}` of the QWL items' latent responses.
+
+    One row per person (``eta``: persons x the instrument's factors, in its order),
+    one column per item; the residual of item ``j`` has SD :math:`\\sqrt{1-\\lambda_j^2}`.
+    """
     factors = list(ins.factors)
     factor_of = np.array([factors.index(i.factor) for i in ins.items])
     lam = np.asarray(eff.qwl_loadings)
     nu = np.asarray(eff.qwl_intercepts)
-    eps = rng.standard_normal((centred.shape[0], len(items)))
-    ystar = nu + lam * centred[:, factor_of] + np.sqrt(1.0 - lam**2) * eps
+    located: FloatArray = nu + lam * eta[:, factor_of]
+    return located
+
+
+def _qwl_answers(
+    eta: FloatArray, ins: Instrument, eff: Effects, rng: np.random.Generator
+) -> tuple[list[str], FloatArray]:
+    lam = np.asarray(eff.qwl_loadings)
+    eps = rng.standard_normal((eta.shape[0], len(ins.items)))
+    ystar = _item_locations(eta, ins, eff) + np.sqrt(1.0 - lam**2) * eps
     x = _ordinal(ystar, _cutpoints(eff.qwl_category_shares), ins.scale_min)
-    return items, _with_missing(x, eff.missing_rate, rng)
+    return ins.item_ids, _with_missing(x, eff.missing_rate, rng)
+
+
+def _share_distribution(
+    probs: FloatArray, missing_rate: float, min_answered: float
+) -> tuple[FloatArray, FloatArray]:
+    """The distribution of one factor's scored share given the person's latent factor.
+
+    ``probs`` holds each person's answer probabilities of the factor's items
+    (persons x items x categories). Items are unanswered completely at random with
+    probability ``missing_rate``; the share is the mean of the answered items
+    rescaled to 0-1, scored only when at least ``min_answered`` of the items are
+    answered (the rule of :func:`~hrproductivity.scoring.score_scales`). Returns the
+    support (possible share values, with repeats) and each person's probabilities
+    over it, *given that the factor is scored*.
+    """
+    n, n_items, n_cat = probs.shape
+    need = max(1, math.ceil(min_answered * n_items - 1e-9))
+    width = n_items * (n_cat - 1) + 1
+    # joint[:, m, k]: P(m items answered so far, their answers sum to k above the minimum)
+    joint = np.zeros((n, n_items + 1, width))
+    joint[:, 0, 0] = 1.0
+    for j in range(n_items):
+        step = missing_rate * joint
+        for k in range(n_cat):
+            answered = (1.0 - missing_rate) * probs[:, j, k, None, None]
+            step[:, 1:, k:] += answered * joint[:, :-1, : width - k]
+        joint = step
+    values = [np.arange(m * (n_cat - 1) + 1) / (m * (n_cat - 1)) for m in range(need, n_items + 1)]
+    dist = np.concatenate(
+        [joint[:, m, : m * (n_cat - 1) + 1] for m in range(need, n_items + 1)], axis=1
+    )
+    return np.concatenate(values), dist / dist.sum(axis=1, keepdims=True)
+
+
+#: Latent values (SD units) at which the expected scores are tabulated; a person's
+#: factor beyond the range is scored as at its end (over 7 SD from any mean).
+_GRID_LOW, _GRID_STEP, _GRID_SIZE = -8.0, 0.02, 801
+
+
+@dataclass(frozen=True)
+class _ScoreTable:
+    """The scorer's expected results as functions of the latent factors, on a grid.
+
+    ``share[k, g]`` is the expected scored share of factor ``k`` at the latent value
+    ``g``; ``at0[g, h]`` and ``slope[g, h]`` are the expectations of
+    ``kesti_approx(FE, YI, 0)`` and of its PL coefficient with FE at ``g`` and YI
+    at ``h``.
+    """
+
+    share: FloatArray
+    at0: FloatArray
+    slope: FloatArray
+    fe: int
+    yi: int
+    pl: int
+
+
+def _score_table(ins: Instrument, eff: Effects) -> _ScoreTable:
+    """Tabulate what the scorer computes, in expectation, from a person's answers.
+
+    Given the latent factors the answers are independent, so the three factor
+    shares are independent with the distributions of :func:`_share_distribution`.
+    The scorer is affine in PL (``kesti_approx(fe, yi, pl)`` is
+    :math:`A(fe, yi) + C(fe, yi)\\,pl`), so the expected index is the sum over the
+    joint distribution of FE and YI of :math:`A + C\\,E[PL]`: exact at the grid
+    values, and evaluated through the scorer itself.
+    """
+    grid = _GRID_LOW + _GRID_STEP * np.arange(_GRID_SIZE)
+    factors = list(ins.factors)
+    cut = _cutpoints(eff.qwl_category_shares)
+    lam = np.asarray(eff.qwl_loadings)
+    loc = _item_locations(np.repeat(grid[:, None], len(factors), axis=1), ins, eff)
+    cdf = special.ndtr((cut[None, None, :] - loc[:, :, None]) / np.sqrt(1.0 - lam**2)[:, None])
+    ends = np.ones((_GRID_SIZE, lam.size, 1))
+    probs = np.diff(np.concatenate([0.0 * ends, cdf, ends], axis=2), axis=2)
+    position = {it: k for k, it in enumerate(ins.item_ids)}
+    dists = {}
+    for f in factors:
+        cols = [position[it] for it in ins.factors[f]]
+        dists[f] = _share_distribution(probs[:, cols], eff.missing_rate, ins.min_answered)
+    share = np.stack([p @ v for v, p in (dists[f] for f in factors)])
+    (v_fe, p_fe), (v_yi, p_yi) = dists["FE"], dists["YI"]
+    fe, yi = np.meshgrid(v_fe, v_yi, indexing="ij")
+    at0 = np.asarray(kesti_approx(fe, yi, 0.0 * fe), dtype=np.float64)
+    slope = np.asarray(kesti_approx(fe, yi, 0.0 * fe + 1.0), dtype=np.float64) - at0
+    return _ScoreTable(
+        share=share,
+        at0=p_fe @ at0 @ p_yi.T,
+        slope=p_fe @ slope @ p_yi.T,
+        fe=factors.index("FE"),
+        yi=factors.index("YI"),
+        pl=factors.index("PL"),
+    )
+
+
+def _expected_scores(eta: FloatArray, table: _ScoreTable) -> tuple[FloatArray, FloatArray]:
+    """Expected scored factor shares and QWL index of persons at latent ``eta``.
+
+    Parameters
+    ----------
+    eta : ndarray
+        Latent factors, persons x the instrument's factors (FE, YI, PL).
+    table : _ScoreTable
+        From :func:`_score_table`.
+
+    Returns
+    -------
+    shares : ndarray
+        Expected scored factor shares (persons x factors), each given that the
+        factor is scored.
+    qwl : ndarray
+        Expected :func:`~hrproductivity.scoring.kesti_approx` index of each person,
+        given that it is scored.
+
+    Notes
+    -----
+    Linear interpolation between the grid values (bilinear for the FE x YI
+    tables); with the grid step 0.02 SD its error is below 0.001 index points.
+    """
+    pos = np.clip((eta - _GRID_LOW) / _GRID_STEP, 0.0, _GRID_SIZE - 1.0 - 1e-9)
+    idx = pos.astype(np.int64)
+    w = pos - idx
+    k = np.arange(eta.shape[1])
+    shares = table.share[k, idx] * (1.0 - w) + table.share[k, idx + 1] * w
+    i, j, wi, wj = idx[:, table.fe], idx[:, table.yi], w[:, table.fe], w[:, table.yi]
+
+    def bilinear(t: FloatArray) -> FloatArray:
+        low = t[i, j] * (1.0 - wj) + t[i, j + 1] * wj
+        high = t[i + 1, j] * (1.0 - wj) + t[i + 1, j + 1] * wj
+        result: FloatArray = low * (1.0 - wi) + high * wi
+        return result
+
+    qwl = bilinear(table.at0) + shares[:, table.pl] * bilinear(table.slope)
+    return shares, qwl
 
 
 def _uwes_answers(
@@ -1404,22 +1608,28 @@ def _finance_frame(
     )
 
 
-def _expected_icc(eff: Effects, ins: Instrument) -> dict[str, float]:
+def _expected_icc(
+    eff: Effects, ins: Instrument, sector_mean: float, sector_var: float
+) -> dict[str, float]:
     """Expected ICC(1) of each factor's mean item score.
 
     Each item is y* = nu + lambda * eta + e coarsened onto the answer scale. To
     first order the coarsened items keep the covariances of y* scaled by
     c_j = Cov(x_j, y*_j) / sd(x_j) (the polyserial ratio), so the between-unit
-    and total variances of the mean score follow from the loadings.
+    and total variances of the mean score follow from the loadings. The units'
+    sector shifts (mean ``sector_mean``, variance ``sector_var`` over employees)
+    add to the between-unit variance.
     """
-    v_b = eff.var_org + eff.var_unit
+    v_b = eff.var_org + eff.var_unit + sector_var
     v = v_b + eff.var_person
     cut = _cutpoints(eff.qwl_category_shares)
     out: dict[str, float] = {}
     for f in ins.factors:
         idx = [k for k, it in enumerate(ins.items) if it.factor == f]
         lam = np.asarray(eff.qwl_loadings)[idx]
-        nu = np.asarray(eff.qwl_intercepts)[idx]
+        # the items' average location: intercept plus the factor's mean level
+        level = eff.factor_means[list(ins.factors).index(f)] + sector_mean
+        nu = np.asarray(eff.qwl_intercepts)[idx] + lam * level
         # x = sum_k 1(y* > cut_k): E[x] = sum_k P_k, E[x^2] = sum_k (2k - 1) P_k
         # (k = 1, 2, ...; the indicators are nested), Cov(x, y*) = sum_k phi(cut_k - nu)
         p_above = special.ndtr(nu[:, None] - cut[None, :])
@@ -1543,7 +1753,13 @@ def _truth(
         **att(d),
         "by_wave": by_wave,
     }
-    v_b = eff.var_org + eff.var_unit
+    weight = headcount_ut.sum(axis=1).astype(np.float64)
+    shift_u = np.asarray(eff.sector_shift, dtype=np.float64)[lay.sector]
+    sector_mean = float(np.average(shift_u, weights=weight)) if weight.sum() > 0 else 0.0
+    sector_var = (
+        float(np.average((shift_u - sector_mean) ** 2, weights=weight)) if weight.sum() > 0 else 0.0
+    )
+    v_b = eff.var_org + eff.var_unit + sector_var
     v = v_b + eff.var_person
     return {
         "effects": asdict(eff),
@@ -1554,8 +1770,9 @@ def _truth(
             "org": eff.var_org,
             "unit": eff.var_unit,
             "person": eff.var_person,
+            "sector": sector_var,
             "icc1_latent": v_b / v,
-            "icc1_factor_score": _expected_icc(eff, qwl_instrument),
+            "icc1_factor_score": _expected_icc(eff, qwl_instrument, sector_mean, sector_var),
         },
         "wave_effects": pd.DataFrame(
             {

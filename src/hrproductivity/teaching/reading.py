@@ -274,9 +274,9 @@ def simulate_respondents(
         Mean FE, YI and PL shares of the unit's staff (before clipping to 0-1).
     sd : float, keyword-only, default 0.20
         Spread of a person's factor share around the unit mean (the example dataset's
-        person-level factor shares have SD ≈ 0.20).
+        person-level factor shares have SD ≈ 0.19, about 0.16 within a unit).
     corr : float, keyword-only, default 0.5
-        Correlation of a person's three factors (0.41-0.52 in the example dataset).
+        Correlation of a person's three factors (0.43-0.53 in the example dataset).
 
     Returns
     -------
