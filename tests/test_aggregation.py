@@ -28,7 +28,7 @@ from hrproductivity.aggregation import (
     rwg,
     rwg_j,
 )
-from hrproductivity.errors import DataValidationError, ModelWarning, UnknownNameError
+from hrproductivity.errors import ArgumentError, ModelWarning, UnknownNameError
 
 
 def test_docstring_examples_run() -> None:
@@ -167,7 +167,7 @@ def test_icc_recovers_the_true_value_with_unequal_groups(rng: np.random.Generato
 
 
 def test_icc_errors() -> None:
-    with pytest.raises(DataValidationError, match="unit"):
+    with pytest.raises(ArgumentError, match="column 'unit' is not in"):
         icc1(UNEQUAL.drop(columns="unit"), value="FE", by="unit")
     with pytest.raises(UnknownNameError, match="adjusted, mean"):
         icc1(UNEQUAL, value="FE", by="unit", group_size="harmonic")

@@ -23,8 +23,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hrproductivity.hcpf as hcpf_module
-from hrproductivity.costs import ArgumentError
 from hrproductivity.errors import (
+    ArgumentError,
     DataValidationError,
     HRProductivityError,
     ModelWarning,
@@ -559,7 +559,7 @@ def test_from_records_unknown_names(records: tuple[pd.DataFrame, pd.DataFrame]) 
 
 def test_from_records_bad_data(records: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     hr, finance = records
-    with pytest.raises(DataValidationError, match="staff_costs_eur"):
+    with pytest.raises(ArgumentError, match="'staff_costs_eur' is not in hr"):
         HCPF.from_records(hr.drop(columns="staff_costs_eur"), finance, 0.6, org="A", period="2021")
     with pytest.raises(DataValidationError, match="sick_days"):
         HCPF.from_records(

@@ -23,7 +23,12 @@ from hypothesis import strategies as st
 
 from hrproductivity import privacy
 from hrproductivity.aggregation import aggregate_hierarchy
-from hrproductivity.errors import DataValidationError, HRProductivityError, HRProductivityWarning
+from hrproductivity.errors import (
+    ArgumentError,
+    DataValidationError,
+    HRProductivityError,
+    HRProductivityWarning,
+)
 from hrproductivity.privacy import (
     comments_allowed,
     suppress,
@@ -327,7 +332,7 @@ def test_errors() -> None:
     t = pd.DataFrame({"org": ["o", None], "unit": [None, "a"], "n": [3, 3], "x": [1.0, 1]})
     with pytest.raises(DataValidationError, match="filled from the top"):
         suppress(t, hierarchy=("org", "unit"))
-    with pytest.raises(DataValidationError, match="missing"):
+    with pytest.raises(ArgumentError, match="n_col: column 'count'"):
         suppress(t, n_col="count")
     with pytest.raises(HRProductivityError, match="min_n"):
         suppress(t, min_n=0)

@@ -38,6 +38,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from hrproductivity import bands
+from hrproductivity._checks import check_columns
 from hrproductivity.errors import (
     ArgumentError,
     DataValidationError,
@@ -128,7 +129,7 @@ def score_scales(
     UnknownNameError
         ``instrument`` names no bundled instrument and no file.
     DataValidationError
-        Item columns are missing, not numeric, or hold values outside the
+        Item columns are not numeric or hold values outside the
         instrument's scale; every problem is listed.
     HRProductivityError
         ``min_answered`` is not a share in (0, 1].
@@ -200,13 +201,9 @@ def score_scales(
 
 def _checked_items(data: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
     """The instrument's item columns as floats, or every problem found with them."""
+    check_columns(data, **{f"items of {inst.name}": list(inst.item_ids)})
     problems: list[Problem] = []
-    missing = [c for c in inst.item_ids if c not in data.columns]
-    for col in missing:
-        problems.append(
-            Problem("data", None, col, f"item column of instrument '{inst.name}' is missing")
-        )
-    present = [c for c in inst.item_ids if c in data.columns]
+    present = list(inst.item_ids)
     items = pd.DataFrame(index=data.index)
     for col in present:
         raw = data[col]
@@ -482,7 +479,7 @@ def qwl_index(scores: pd.DataFrame, *, method: str | QWLScorer = "kesti_approx")
     UnknownNameError
         ``method`` is not a registered name; the message lists the names.
     DataValidationError
-        A share column is missing or holds values outside 0-1.
+        A share column holds values outside 0-1.
     HRProductivityError
         A callable scorer returned the wrong length or values outside 0-1.
 
@@ -511,12 +508,8 @@ def qwl_index(scores: pd.DataFrame, *, method: str | QWLScorer = "kesti_approx")
         raise UnknownNameError("QWL scorer", method, list(_QWL_SCORERS))
     problems: list[Problem] = []
     arrays: list[FloatArray] = []
+    check_columns(scores, "scores (score the qwl15 instrument first)", shares=_QWL_SHARES)
     for col in _QWL_SHARES:
-        if col not in scores.columns:
-            problems.append(
-                Problem("scores", None, col, "is missing; score the qwl15 instrument first")
-            )
-            continue
         values = pd.to_numeric(scores[col], errors="coerce").to_numpy(dtype="float64")
         if np.any((values < 0) | (values > 1)):
             problems.append(Problem("scores", None, col, "holds values outside 0-1"))
