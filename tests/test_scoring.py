@@ -51,11 +51,9 @@ def _qwl_answers(rows: list[list[float]]) -> pd.DataFrame:
 
 
 @pytest.fixture
-def clean_registry() -> Iterator[None]:
-    saved = dict(scoring._QWL_SCORERS)
+def clean_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(scoring, "_QWL_SCORERS", scoring._QWL_SCORERS.copy())
     yield
-    scoring._QWL_SCORERS.clear()
-    scoring._QWL_SCORERS.update(saved)
 
 
 def test_docstring_examples_run() -> None:

@@ -39,6 +39,7 @@ import pandas as pd
 
 from hrproductivity import bands
 from hrproductivity._checks import check_columns
+from hrproductivity._registry import Registry
 from hrproductivity.errors import (
     ArgumentError,
     DataValidationError,
@@ -392,10 +393,15 @@ def kesti_approx(fe: FloatArray, yi: FloatArray, pl: FloatArray) -> FloatArray:
     return result
 
 
-_QWL_SCORERS: dict[str, QWLScorer] = {
-    "kesti_approx": kesti_approx,
-    "mean": mean_of_shares,
-}
+def _check_scorer(name: str, func: QWLScorer) -> None:
+    if not callable(func):
+        raise ArgumentError(f"func must be callable as func(fe, yi, pl); got {type(func).__name__}")
+
+
+#: The QWL index scorers by name (:class:`~hrproductivity._registry.Registry`).
+_QWL_SCORERS: Registry[QWLScorer] = Registry(
+    "QWL scorer", {"kesti_approx": kesti_approx, "mean": mean_of_shares}, check=_check_scorer
+)
 
 
 def qwl_scorers() -> list[str]:
@@ -411,7 +417,7 @@ def qwl_scorers() -> list[str]:
     >>> qwl_scorers()[:2]
     ['kesti_approx', 'mean']
     """
-    return sorted(_QWL_SCORERS)
+    return _QWL_SCORERS.names()
 
 
 def register_qwl_scorer(name: str, func: QWLScorer, *, overwrite: bool = False) -> None:
@@ -442,15 +448,7 @@ def register_qwl_scorer(name: str, func: QWLScorer, *, overwrite: bool = False) 
     >>> "minimum" in qwl_scorers()
     True
     """
-    if not isinstance(name, str) or not name:
-        raise ArgumentError(f"name must be a non-empty string; got {name!r}")
-    if not callable(func):
-        raise ArgumentError(f"func must be callable as func(fe, yi, pl); got {type(func).__name__}")
-    if name in _QWL_SCORERS and not overwrite:
-        raise ArgumentError(
-            f"a QWL scorer named {name!r} is already registered; pass overwrite=True to replace it"
-        )
-    _QWL_SCORERS[name] = func
+    _QWL_SCORERS.register(name, func, overwrite=overwrite)
 
 
 def qwl_index(scores: pd.DataFrame, *, method: str | QWLScorer = "kesti_approx") -> pd.Series:
@@ -502,10 +500,8 @@ def qwl_index(scores: pd.DataFrame, *, method: str | QWLScorer = "kesti_approx")
     func: QWLScorer
     if callable(method):
         func = method
-    elif isinstance(method, str) and method in _QWL_SCORERS:
-        func = _QWL_SCORERS[method]
     else:
-        raise UnknownNameError("QWL scorer", method, list(_QWL_SCORERS))
+        func = _QWL_SCORERS.get(method)
     problems: list[Problem] = []
     arrays: list[FloatArray] = []
     check_columns(scores, "scores (score the qwl15 instrument first)", shares=_QWL_SHARES)
