@@ -9,15 +9,12 @@ known true parameters of simulated data.
 
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import pandas as pd
 import pingouin as pg
 import pytest
 from scipy import stats
 
-from hrproductivity import aggregation
 from hrproductivity.aggregation import (
     aggregate,
     aggregate_hierarchy,
@@ -29,12 +26,6 @@ from hrproductivity.aggregation import (
     rwg_j,
 )
 from hrproductivity.errors import ArgumentError, ModelWarning, UnknownNameError
-
-
-def test_docstring_examples_run() -> None:
-    result = doctest.testmod(aggregation, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0
-
 
 # --------------------------------------------------------------------------- ICC
 

@@ -11,7 +11,6 @@ Every other figure below is derived by hand in the test's docstring.
 
 from __future__ import annotations
 
-import doctest
 import math
 import warnings
 from typing import Any
@@ -22,7 +21,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import hrproductivity.hcpf as hcpf_module
 from hrproductivity.errors import (
     ArgumentError,
     DataValidationError,
@@ -676,10 +674,3 @@ def _fields(h: HCPF) -> dict[str, Any]:
             "other_fixed_costs",
         )
     }
-
-
-def test_docstring_examples_run() -> None:
-    """The Examples sections are part of the documentation; keep them true."""
-    result = doctest.testmod(hcpf_module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0
-    assert result.failed == 0

@@ -11,7 +11,6 @@ published relations as a linear system.
 
 from __future__ import annotations
 
-import doctest
 import warnings
 from dataclasses import dataclass, field
 
@@ -21,7 +20,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hrproductivity import privacy
 from hrproductivity.aggregation import aggregate_hierarchy
 from hrproductivity.errors import (
     ArgumentError,
@@ -37,11 +35,6 @@ from hrproductivity.privacy import (
 )
 
 MIN_N = 5
-
-
-def test_docstring_examples_run() -> None:
-    result = doctest.testmod(privacy, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0
 
 
 # --------------------------------------------------------------------------- the attacker
