@@ -223,9 +223,8 @@ def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
     bomb += [f"  - &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
     with (folder / "dataset.yaml").open("a", encoding="utf-8") as fh:
         fh.write("\n".join(bomb) + "\n")
-    start = time.perf_counter()
+    # (how fast it is refused: benchmarks/bench_timing.py)
     lines = problems_of(folder)
-    assert time.perf_counter() - start < 2
     assert lines == [
         "dataset.yaml: the YAML alias '*a0' at line 13, column 10 (a copy of the value "
         "marked '&a0') is not allowed; write the values out in full"

@@ -25,7 +25,11 @@ def _texts(lang: str) -> dict[str, str]:
     raw = resources.files("hrproductivity.locales").joinpath(f"{lang}.yaml").read_text("utf-8")
     data = yaml.safe_load(raw)
     assert isinstance(data, dict)
-    return {str(k): str(v) for k, v in data.items()}
+    flat = {}
+    for k, v in data.items():  # a namespace (teaching, actions, index) is a mapping
+        items = v.items() if isinstance(v, dict) else [(None, v)]
+        flat.update({str(k) if sub is None else f"{k}.{sub}": str(t) for sub, t in items})
+    return flat
 
 
 def _placeholders(template: str) -> set[str]:
@@ -160,3 +164,23 @@ def test_both_languages_state_what_the_library_models_itself() -> None:
         # the public-sector valuation is the library's own model, not Kesti's
         assert "hrproductivity" in texts["valuation.public_model"]
         assert "Kesti" in texts["valuation.public_model"]
+
+
+def test_namespaces_hold_the_teaching_action_and_index_texts() -> None:
+    """The teaching notebooks, the game's actions and the report index read the one store."""
+    from importlib import resources as res
+
+    from hrproductivity.locales import NAMESPACES, namespace
+    from hrproductivity.teaching import ACTIONS
+    from hrproductivity.teaching import text as teaching_text
+
+    assert NAMESPACES == ("teaching", "actions", "index")
+    for name in NAMESPACES:
+        fi, en = namespace(name, lang="fi"), namespace(name, lang="en")
+        assert fi and set(fi) == set(en), name
+    assert teaching_text("label.effective", lang="fi") == "Tehollinen työaika"
+    assert ACTIONS["training"].name("en") == "Training days"
+    assert namespace("index", lang="fi")["failed"] == "epäonnistui"
+    assert not res.files("hrproductivity.teaching").joinpath("texts.yaml").is_file()
+    with pytest.raises(UnknownNameError, match="teaching"):
+        namespace("report", lang="fi")

@@ -22,11 +22,8 @@ references, so no check does that.
 
 from __future__ import annotations
 
-import json
 import math
-import os
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -35,14 +32,12 @@ from typing import Any
 import nbformat
 import pandas as pd
 import pytest
+from _notebooks import run_notebook
 
 from hrproductivity import Dataset, synthetic, write_dataset
-from hrproductivity.reports import RESULTS_ENV, check_parameters
-from hrproductivity.reports.execute import execute_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-KERNEL = "hrproductivity"
 
 Results = dict[str, Any]
 # check(results, dataset, parameters): raises AssertionError on a wrong number; dataset is
@@ -51,60 +46,6 @@ Check = Callable[[Results, Dataset | None, Mapping[str, Any]], None]
 
 
 # --------------------------------------------------------------------------- harness
-
-
-@contextmanager
-def _environment(name: str, value: str) -> Iterator[None]:
-    """Set one environment variable for the duration (the kernel inherits it)."""
-    before = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = before
-
-
-def run_notebook(
-    notebook: Path,
-    parameters: Mapping[str, Any],
-    results: Path,
-    *,
-    output: Path | None = None,
-) -> Results:
-    """Execute ``notebook`` with papermill and return the numbers it recorded.
-
-    Parameters
-    ----------
-    notebook : Path
-        The notebook; it runs in a fresh ``hrproductivity`` kernel whose working
-        directory is the notebook's folder, so relative defaults resolve as in Jupyter.
-    parameters : mapping
-        Values for the notebook's ``parameters`` cell; checked against its declarations
-        first, so a misspelt or mistyped parameter fails here instead of being injected.
-    results : Path
-        The results file; :data:`~hrproductivity.reports.RESULTS_ENV` points at it while
-        the notebook runs.
-    output : Path, optional
-        Where the executed notebook goes (for reading a failure); default next to
-        ``results``.
-    """
-    check_parameters(notebook, parameters)
-    results.unlink(missing_ok=True)
-    with _environment(RESULTS_ENV, str(results)):
-        execute_notebook(
-            str(notebook),
-            str(output or results.with_suffix(".ipynb")),
-            parameters=dict(parameters),
-            kernel_name=KERNEL,
-            timeout=180,  # a stuck kernel fails the test instead of blocking the suite
-            cwd=str(notebook.parent),
-        )
-    assert results.is_file(), f"{notebook.name} recorded no numbers (no record() call ran)"
-    recorded: Results = json.loads(results.read_text(encoding="utf-8"))
-    return recorded
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ the last printed digit plus optimiser noise.
 from __future__ import annotations
 
 import json
-import time
 import warnings
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from scipy import stats
 from semopy.examples import holzinger39
 
 from hrproductivity.errors import (
+    ArgumentError,
     DataValidationError,
     HRProductivityError,
     ModelWarning,
@@ -321,7 +321,7 @@ def test_invariance_gradient_matches_finite_differences(rng: np.random.Generator
 
 
 def test_invariance_errors(hs: pd.DataFrame) -> None:
-    with pytest.raises(DataValidationError, match="'nope'"):
+    with pytest.raises(ArgumentError, match="by: column 'nope'"):
         measurement_invariance(hs, factors=MODEL, by="nope")
     with pytest.raises(HRProductivityError, match="at least 2"):
         measurement_invariance(hs.assign(one="a"), factors=MODEL, by="one")
@@ -566,9 +566,8 @@ def test_reliability_by_whole_data_and_bundled_instrument(rng: np.random.Generat
 
 
 def test_errors_name_the_argument(hs: pd.DataFrame) -> None:
-    with pytest.raises(DataValidationError) as err:
+    with pytest.raises(ArgumentError, match="items: column 'nope' is not in data"):
         cronbach_alpha(hs, items=["x1", "x2", "nope"])
-    assert err.value.problems[0].column == "nope"
     with pytest.raises(DataValidationError, match="numeric"):
         cronbach_alpha(hs, items=["x1", "school"])
     with pytest.raises(ValueError, match="alpha must"):
@@ -599,7 +598,7 @@ def test_listwise_and_pairwise_alpha(rng: np.random.Generator) -> None:
 
 
 # --------------------------------------------------------------------------- #
-# performance (issue acceptance: seconds, not minutes)
+# large samples (their timing: benchmarks/bench_timing.py)
 # --------------------------------------------------------------------------- #
 
 
@@ -620,24 +619,19 @@ QWL_FACTORS = {
 }
 
 
-def test_performance_cfa_and_invariance(rng: np.random.Generator) -> None:
+def test_cfa_and_invariance_on_large_samples(rng: np.random.Generator) -> None:
     """CFA of 15 items / 3 factors on 5 000 respondents and the three invariance
-    models on 5 groups x 1 000 each finish in seconds (measured about 0.1 s and
-    0.6 s on 2 cores). Data generated invariant, so chi2 is near its df."""
+    models on 5 groups x 1 000 each. Data generated invariant, so chi2 is near its df:
+    df = 15*16/2 - (15 loadings - 3 + 15 residuals + 6 factor (co)variances) = 120 - 33 = 87."""
     big = _three_factor_sample(5000, rng)
-    t0 = time.perf_counter()
     res = cfa(big, factors=QWL_FACTORS)
-    t_cfa = time.perf_counter() - t0
     groups = pd.concat(
         [_three_factor_sample(1000, rng).assign(org=f"org{g}") for g in range(5)],
         ignore_index=True,
     )
-    t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("error", ModelWarning)
         mi = measurement_invariance(groups, factors=QWL_FACTORS, by="org")
-    t_mi = time.perf_counter() - t0
-    assert t_cfa < 20 and t_mi < 20, (t_cfa, t_mi)
     assert res.fit_indices["df"].iloc[0] == 87
     assert list(mi["df"]) == [435, 483, 531]
     assert mi["converged"].all()

@@ -257,11 +257,9 @@ def test_rerun_with_nothing_changed_executes_nothing(
 ) -> None:
     _, out, formats = four
     before = (out / "2023" / "org" / "K001.html").stat().st_mtime_ns
-    start = time.perf_counter()
     manifest = run_reports(
         _jobs(4), template=RECORD, wave="2023", formats=formats, out=out, lang="en"
     )
-    assert time.perf_counter() - start < 5
     assert [e.status for e in manifest.entries.values()] == ["skipped"] * 4
     assert (out / "2023" / "org" / "K001.html").stat().st_mtime_ns == before
     # a format already produced is not asked for: still up to date

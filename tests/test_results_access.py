@@ -150,3 +150,20 @@ def test_cfa_meets_rejects_bad_cut_offs(hs_cfa: CFAResults) -> None:
         hs_cfa.meets(rmsea="0.06")  # type: ignore[arg-type]
     with pytest.raises(ArgumentError, match="cfi"):
         hs_cfa.meets(cfi=math.nan)
+
+
+def test_record_lives_in_the_notebook_helpers(tmp_path: Path) -> None:
+    """Research notebooks take ``record`` from ``hrproductivity.notebook``; reports' name is it."""
+    import importlib
+
+    import hrproductivity.notebook as nb
+
+    # (the package attribute `record` is the function, so the module comes by name)
+    old_module = importlib.import_module("hrproductivity.reports.record")
+
+    assert record is nb.record and old_module.record is nb.record
+    assert old_module.RESULTS_ENV == nb.RESULTS_ENV == "HRPRODUCTIVITY_RESULTS"
+    path = tmp_path / "r.results.json"
+    nb.record("n", np.int64(12), path=path)
+    nb.record("share", float("nan"), path=path)
+    assert json.loads(path.read_text(encoding="utf-8")) == {"n": 12, "share": None}

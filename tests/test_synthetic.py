@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 
 import numpy as np
 import pandas as pd
@@ -539,16 +538,11 @@ def test_module_exports() -> None:
 
 @pytest.mark.slow
 def test_scale_300_orgs_100k_respondents_a_wave() -> None:
-    start = time.perf_counter()
+    # (its time: generate_seconds of benchmarks/bench_scale.py)
     ds = generate(n_orgs=300, respondents_per_wave=100_000, seed=1)
-    seconds = time.perf_counter() - start
     per_wave = ds.responses.groupby("wave").size()
-    mb = sum(ds.table(t).memory_usage(deep=True).sum() for t in ("responses", "units", "hr"))
-    print(f"300 orgs, {len(ds.units) // 3} units, {per_wave.to_dict()} respondents: "
-          f"{seconds:.2f} s, frames {mb / 1e6:.0f} MB")  # fmt: skip
     assert ((per_wave > 95_000) & (per_wave < 105_000)).all()
     assert not ds.responses.duplicated(["org", "wave", "respondent"]).any()
-    assert seconds < 15
 
 
 def test_truth_is_on_the_scorers_scale(larger: Dataset) -> None:

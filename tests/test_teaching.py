@@ -23,8 +23,6 @@ against the same hand calculations.
 
 from __future__ import annotations
 
-import doctest
-import json
 import math
 import string
 import warnings
@@ -34,18 +32,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from _notebooks import run_notebook
 
 import hrproductivity.teaching as teaching
 from hrproductivity import synthetic
 from hrproductivity.errors import ArgumentError, ModelWarning, UnknownNameError
 from hrproductivity.locales import fmt_pct
-from hrproductivity.reports import RESULTS_ENV, check_parameters
-from hrproductivity.reports.execute import execute_notebook
 from hrproductivity.teaching import ACTIONS, TeachingUnit
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks" / "teaching"
-KERNEL = "hrproductivity"
 REL = 1e-9  # exact formulas: only floating-point rounding
 
 # The unit's assumptions (TeachingUnit defaults) as stated in the notebooks.
@@ -95,13 +91,6 @@ def hand_aw(sick_days: float, action_hours_per_fte: float = 0.0) -> float:
 
 
 # --------------------------------------------------------------------------- module
-
-
-def test_docstring_examples_run() -> None:
-    modules = [teaching, teaching._common, teaching.year, teaching.reading, teaching.simulation]
-    results = [doctest.testmod(m, optionflags=doctest.NORMALIZE_WHITESPACE) for m in modules]
-    assert sum(r.attempted for r in results) > 20
-    assert sum(r.failed for r in results) == 0
 
 
 def test_public_names_exist() -> None:
@@ -542,21 +531,14 @@ def test_leadership_game_buttons_play_rounds() -> None:
 
 
 def run(notebook: str, parameters: dict[str, Any], tmp_path: Path, monkeypatch: Any) -> dict:
-    """Execute a teaching notebook with papermill and return the numbers it recorded."""
-    path = NOTEBOOKS / notebook
-    check_parameters(path, parameters)
-    results = tmp_path / "results.json"
-    monkeypatch.setenv(RESULTS_ENV, str(results))
-    execute_notebook(
-        str(path),
-        str(tmp_path / notebook),
-        parameters=parameters,
-        kernel_name=KERNEL,
-        timeout=180,  # a stuck kernel fails the test instead of blocking the suite
-        cwd=str(NOTEBOOKS),
+    """Execute a teaching notebook (tests/_notebooks.py) and return the numbers it recorded."""
+    return run_notebook(
+        NOTEBOOKS / notebook,
+        parameters,
+        tmp_path / "results.json",
+        output=tmp_path / notebook,
+        cwd=NOTEBOOKS,
     )
-    recorded: dict = json.loads(results.read_text(encoding="utf-8"))
-    return recorded
 
 
 NB1_CASES = {

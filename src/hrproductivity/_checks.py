@@ -4,6 +4,10 @@ One home for the small argument checks that several modules need (a number in a
 range, a share, an interval's significance level) and for the renaming of
 keyword arguments with a deprecation period. Every check raises
 :class:`~hrproductivity.errors.ArgumentError` naming the argument.
+
+A column a function needs but does not find in the frame it was given is an
+argument error too (:func:`check_columns`), in every module: the error policy
+is written in :mod:`hrproductivity.errors`.
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ from __future__ import annotations
 import functools
 import math
 import warnings
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from hrproductivity.errors import ArgumentError
 
-__all__ = ["check_number", "check_share", "level_to_alpha", "renamed_argument"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["check_columns", "check_number", "check_share", "level_to_alpha", "renamed_argument"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -75,6 +82,54 @@ def check_number(
         suffix = f" ({what})" if what else ""
         raise ArgumentError(f"{name} must satisfy {lo}{name}{hi}{suffix}, got {value!r}")
     return x
+
+
+def check_columns(
+    data: pd.DataFrame,
+    table: str = "data",
+    /,
+    **arguments: Hashable | Iterable[Hashable] | None,
+) -> None:
+    """Raise one :class:`~hrproductivity.errors.ArgumentError` naming every missing column.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The frame the function was given.
+    table : str, default "data"
+        Name of that frame (the function's argument), used in the message
+        (positional, so that any argument name can follow).
+    **arguments
+        For each argument (or role) that names columns, its column name or names;
+        None names none.
+
+    Raises
+    ------
+    ArgumentError
+        A named column is not in ``data``; the message names the argument, the
+        column and the columns ``data`` has.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_columns(pd.DataFrame({"unit": ["A"]}), by="unit")
+    >>> check_columns(pd.DataFrame({"unit": ["A"]}), by=["org", "unit"])
+    Traceback (most recent call last):
+    ...
+    hrproductivity.errors.ArgumentError: by: column 'org' is not in data (columns: unit)
+    """
+    problems = []
+    for argument, value in arguments.items():
+        if value is None:
+            continue
+        names = [value] if isinstance(value, str) or not isinstance(value, Iterable) else value
+        for name in names:
+            if name not in data.columns:
+                problems.append(f"{argument}: column {name!r} is not in {table}")
+    if problems:
+        cols = ", ".join(map(str, data.columns[:30]))
+        more = " …" if len(data.columns) > 30 else ""
+        raise ArgumentError("; ".join(problems) + f" (columns: {cols}{more})")
 
 
 def check_share(name: str, value: float, *, what: str = "a share, 0–1") -> float:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hrproductivity._checks import check_columns
 from hrproductivity.errors import (
     ArgumentError,
     DataValidationError,
@@ -56,11 +57,7 @@ def _as_list(cols: str | Sequence[str] | None) -> list[str]:
 
 
 def _require(frame: pd.DataFrame, cols: Sequence[str], argument: str) -> None:
-    missing = [c for c in cols if c not in frame.columns]
-    if missing:
-        raise DataValidationError(
-            [Problem(argument, None, c, "column is missing") for c in missing]
-        )
+    check_columns(frame, argument, columns=list(cols))
 
 
 def _numeric(frame: pd.DataFrame, col: str, argument: str) -> pd.Series:

@@ -24,7 +24,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from hrproductivity._checks import check_number, check_share
+from hrproductivity._checks import check_columns, check_number, check_share
 from hrproductivity.errors import ArgumentError, DataValidationError, Problem
 
 __all__ = [
@@ -88,13 +88,11 @@ def _by_columns(by: str | Sequence[str] | None) -> list[str]:
 def _check_table(
     data: pd.DataFrame, required: Sequence[str], *, non_negative: Sequence[str], table: str = "hr"
 ) -> None:
-    """Raise DataValidationError listing every missing column and negative value."""
+    """Raise ArgumentError for a missing column, DataValidationError listing negative values."""
     problems: list[Problem] = []
     if not isinstance(data, pd.DataFrame):
         raise ArgumentError(f"{table} must be a pandas DataFrame, got {type(data).__name__}")
-    for c in required:
-        if c not in data.columns:
-            problems.append(Problem(table, None, c, "is missing; this function needs it"))
+    check_columns(data, table, **{table: list(required)})
     for c in non_negative:
         if c not in data.columns:
             continue
@@ -123,11 +121,7 @@ def _theoretical_hours_per_fte(hr: pd.DataFrame) -> pd.Series:
 
 
 def _id_frame(data: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    missing = [c for c in by if c not in data.columns]
-    if missing:
-        raise DataValidationError(
-            [Problem("hr", None, c, "is missing; it was named in by=") for c in missing]
-        )
+    check_columns(data, "hr", by=by)
     keep = [c for c in _ID_COLUMNS if c in data.columns]
     keep += [c for c in by if c not in keep]
     return data[keep].copy()
@@ -201,7 +195,7 @@ def structural_time_share(
     Raises
     ------
     DataValidationError
-        A needed column is missing, or a count is negative.
+        A count is negative (a missing column is an ArgumentError).
     ArgumentError
         ``holidays_share`` outside 0–1 or ``hours_per_day`` not positive.
 
@@ -307,7 +301,7 @@ def sickness_absence_rate(
     Raises
     ------
     DataValidationError
-        A needed column is missing, or a count is negative.
+        A count is negative (a missing column is an ArgumentError).
     ArgumentError
         ``hours_per_day`` not positive.
 
@@ -657,7 +651,7 @@ vacancy_months, orientation_months, orientation_loss_share : float, keyword-only
     Raises
     ------
     DataValidationError
-        A needed column is missing, or a count is negative.
+        A count is negative (a missing column is an ArgumentError).
     ArgumentError
         An argument out of range.
 

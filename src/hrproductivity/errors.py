@@ -3,6 +3,20 @@
 One small tree, so that callers can catch everything the library raises on
 purpose with :class:`HRProductivityError` while programming errors still show
 as ordinary Python exceptions.
+
+The policy for bad input, the same in every module:
+
+- :class:`ArgumentError` when a function is called wrongly: an argument out of
+  its range or of the wrong kind, or a column the function needs (or that an
+  argument names) missing from the frame it was given. The message names the
+  argument and the column. The checks live in one module, ``_checks``.
+- :class:`DataValidationError` when the *contents* of the data break the data
+  contract: values off the scale, negative counts, duplicated keys. Its
+  ``problems`` list each :class:`Problem` with the file (or table), the row where
+  it is known and the column, as a spreadsheet user finds it.
+
+Both derive from :class:`HRProductivityError` and :class:`ValueError`, so a
+caller who catches either base catches both.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from typing import Any, Literal, Self
 import numpy as np
 import pandas as pd
 
-from hrproductivity._checks import check_number, check_share
+from hrproductivity._checks import check_columns, check_number, check_share
 from hrproductivity.costs import (
     DEFAULT_HOLIDAYS_SHARE,
     DEFAULT_HOURS_PER_DAY,
@@ -468,7 +468,7 @@ class HCPF:
         UnknownNameError
             No rows for ``org``, ``period`` or ``unit`` (the message lists those present).
         DataValidationError
-            A needed column is missing or a value is negative or missing.
+            A value is negative or missing (a missing column is an ArgumentError).
         ArgumentError
             The result is impossible (e.g. aw ≥ 1, revenue 0 with variable costs).
 
@@ -984,8 +984,7 @@ def _select(
     missing = [c for c in ("org", "period") if c not in table.columns]
     if unit is not None and "unit" not in table.columns:
         missing.append("unit")
-    if missing:
-        raise DataValidationError([Problem(kind, None, c, "is missing") for c in missing])
+    check_columns(table, kind, columns=missing)
     rows = table[table["org"] == org]
     if rows.empty:
         raise UnknownNameError(f"org in the {kind} table", org, _known(table["org"]))
@@ -1006,8 +1005,8 @@ def _known(values: pd.Series) -> list[str]:
 
 
 def _need_values(rows: pd.DataFrame, kind: str, columns: Sequence[str]) -> None:
-    problems = [Problem(kind, None, c, "is missing") for c in columns if c not in rows.columns]
-    problems += [
+    check_columns(rows, kind, columns=list(columns))
+    problems = [
         Problem(kind, None, c, "has missing values in the selected rows")
         for c in columns
         if c in rows.columns and bool(rows[c].isna().any())

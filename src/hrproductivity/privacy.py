@@ -106,6 +106,7 @@ from typing import Any, overload
 import numpy as np
 import pandas as pd
 
+from hrproductivity._checks import check_columns
 from hrproductivity.errors import (
     ArgumentError,
     DataValidationError,
@@ -451,8 +452,7 @@ def _check_thresholds(min_n: Any, rank_only_below: Any) -> int:
 
 
 def _sizes(table: pd.DataFrame, n_col: str) -> list[float]:
-    if n_col not in table.columns:
-        raise DataValidationError([Problem("table", None, n_col, "column is missing")])
+    check_columns(table, "table", n_col=n_col)
     n = pd.to_numeric(table[n_col], errors="coerce").to_numpy(dtype="float64")
     if np.isnan(n).any() or (n < 0).any():
         raise DataValidationError(
@@ -462,9 +462,7 @@ def _sizes(table: pd.DataFrame, n_col: str) -> list[float]:
 
 
 def _require(table: pd.DataFrame, cols: Sequence[str]) -> None:
-    missing = [c for c in cols if c not in table.columns]
-    if missing:
-        raise DataValidationError([Problem("table", None, c, "column is missing") for c in missing])
+    check_columns(table, "table", columns=list(cols))
 
 
 def _figure_columns(
@@ -660,7 +658,7 @@ def suppress(
     Raises
     ------
     DataValidationError
-        ``n_col`` or a value column is missing, counts are negative, the
+        Counts are negative (a missing column is an ArgumentError), the
         hierarchy keys are not filled from the top, or rows repeat a key.
     HRProductivityError
         ``min_n`` or ``rank_only_below`` is not a whole number.
@@ -711,8 +709,7 @@ def suppress(
     figures = [c for c in figures if c != hide]
     if rank_by is None and "qwl_index" in table.columns:
         rank_by = "qwl_index"
-    if rank_by is not None and rank_by not in table.columns:
-        raise DataValidationError([Problem("table", None, rank_by, "rank_by column is missing")])
+    check_columns(table, "table", rank_by=rank_by)
     forced = None
     if hide is not None:
         _require(table, [hide])
@@ -835,7 +832,7 @@ def suppress_crosstab(
     Raises
     ------
     DataValidationError
-        A column is missing or rows repeat a (``by``, ``rows``, ``cols``) key.
+        Rows repeat a (``by``, ``rows``, ``cols``) key.
     HRProductivityError
         ``min_n`` or ``rank_only_below`` is not a whole number.
 
@@ -1006,7 +1003,7 @@ def suppress_comments(
 
     Raises
     ------
-    DataValidationError
+    ArgumentError
         A hierarchy, ``by`` or comment column is missing.
     HRProductivityError
         ``min_n_comments`` is not a whole number of 1 or more.
@@ -1035,9 +1032,7 @@ def suppress_comments(
         if comment_cols is not None
         else [c for c in data.columns if str(c).startswith("comment_")]
     )
-    missing = [c for c in [*levels, *split, *texts] if c not in data.columns]
-    if missing:
-        raise DataValidationError([Problem("data", None, c, "column is missing") for c in missing])
+    check_columns(data, hierarchy=levels, by=split, comment_cols=texts)
     _check_thresholds(min_n_comments, None)
     parts = []
     for depth in range(1, len(levels) + 1):

@@ -31,7 +31,7 @@ import pingouin
 import semopy
 from scipy import linalg, optimize, stats
 
-from hrproductivity._checks import check_number, level_to_alpha, renamed_argument
+from hrproductivity._checks import check_columns, check_number, level_to_alpha, renamed_argument
 from hrproductivity.errors import (
     ArgumentError,
     DataValidationError,
@@ -102,11 +102,10 @@ def _check_items(
     if len(set(cols)) != len(cols):
         dup = sorted({c for c in cols if cols.count(c) > 1})
         raise ArgumentError(f"items repeats {', '.join(map(repr, dup))}")
+    check_columns(data, items=cols)
     problems = []
     for c in cols:
-        if c not in data.columns:
-            problems.append(Problem("data", None, c, "the item column is missing"))
-        elif not pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c]):
+        if not pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c]):
             problems.append(
                 Problem("data", None, c, f"item answers must be numeric, not {data[c].dtype}")
             )
@@ -221,7 +220,7 @@ def cronbach_alpha(
     Raises
     ------
     DataValidationError
-        An item column is missing or not numeric.
+        An item column is not numeric (a missing one is an ArgumentError).
     HRProductivityError
         (also a ``ValueError``) fewer than 2 items, fewer than 2 respondents,
         or ``alpha`` outside (0, 1).
@@ -310,7 +309,7 @@ def alpha_if_deleted(
     Raises
     ------
     DataValidationError
-        An item column is missing or not numeric.
+        An item column is not numeric (a missing one is an ArgumentError).
     HRProductivityError
         (also a ``ValueError``) fewer than 3 items, or ``alpha`` outside (0, 1).
 
@@ -411,7 +410,7 @@ def mcdonald_omega(
     Raises
     ------
     DataValidationError
-        An item column is missing or not numeric.
+        An item column is not numeric (a missing one is an ArgumentError).
     HRProductivityError
         (also a ``ValueError``) fewer than 3 items or fewer than
         ``n_items + 1`` complete respondents.
@@ -558,7 +557,7 @@ def item_analysis(
     Raises
     ------
     DataValidationError
-        An item column is missing or not numeric, or answers fall outside
+        An item column is not numeric, or answers fall outside
         ``scale_min``–``scale_max``; every such item is listed.
     HRProductivityError
         (also a ``ValueError``) fewer than 3 items, a bound missing, or
@@ -710,7 +709,7 @@ def reliability_by(
     Raises
     ------
     DataValidationError
-        An item or ``by`` column is missing, or an item is not numeric.
+        An item is not numeric (a missing column is an ArgumentError).
     UnknownNameError
         ``instrument`` names no bundled instrument.
 
@@ -750,9 +749,7 @@ def reliability_by(
     _level(alpha)
     policy = _check_nan_policy(nan_policy)
     keys = [] if by is None else [by] if isinstance(by, str) else list(by)
-    missing = [Problem("data", None, k, "the by column is missing") for k in keys if k not in data]
-    if missing:
-        raise DataValidationError(missing)
+    check_columns(data, by=keys)
     keyed = _recode_reverse(_numeric(data, cols), inst)
     for k in keys:
         keyed[k] = data[k]
@@ -1099,7 +1096,7 @@ def cfa(
     Raises
     ------
     DataValidationError
-        An item column is missing or not numeric.
+        An item column is not numeric (a missing one is an ArgumentError).
     HRProductivityError
         (also a ``ValueError``) a factor with fewer than 2 items (3 in a
         one-factor model), an item in two factors, or fewer complete
@@ -1557,7 +1554,7 @@ def measurement_invariance(
     Raises
     ------
     DataValidationError
-        An item or the ``by`` column is missing, an item is not numeric, or a
+        An item is not numeric, or a
         group has too few complete respondents (at least items + 1) or an item
         without variance.
     HRProductivityError
@@ -1622,8 +1619,7 @@ def measurement_invariance(
     _check_items(data, items)
     if not isinstance(by, str):
         raise ArgumentError("by must be the name of one column")
-    if by not in data.columns:
-        raise DataValidationError([Problem("data", None, by, "the by (group) column is missing")])
+    check_columns(data, by=by)
     x = _complete_items(data, items, extra=[by])
     x = x[x[by].notna()]
     labels = list(pd.unique(x[by]))

@@ -38,6 +38,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from hrproductivity import bands
+from hrproductivity._checks import check_columns
+from hrproductivity._registry import Registry
 from hrproductivity.errors import (
     ArgumentError,
     DataValidationError,
@@ -128,7 +130,7 @@ def score_scales(
     UnknownNameError
         ``instrument`` names no bundled instrument and no file.
     DataValidationError
-        Item columns are missing, not numeric, or hold values outside the
+        Item columns are not numeric or hold values outside the
         instrument's scale; every problem is listed.
     HRProductivityError
         ``min_answered`` is not a share in (0, 1].
@@ -200,13 +202,9 @@ def score_scales(
 
 def _checked_items(data: pd.DataFrame, inst: Instrument) -> pd.DataFrame:
     """The instrument's item columns as floats, or every problem found with them."""
+    check_columns(data, **{f"items of {inst.name}": list(inst.item_ids)})
     problems: list[Problem] = []
-    missing = [c for c in inst.item_ids if c not in data.columns]
-    for col in missing:
-        problems.append(
-            Problem("data", None, col, f"item column of instrument '{inst.name}' is missing")
-        )
-    present = [c for c in inst.item_ids if c in data.columns]
+    present = list(inst.item_ids)
     items = pd.DataFrame(index=data.index)
     for col in present:
         raw = data[col]
@@ -395,10 +393,15 @@ def kesti_approx(fe: FloatArray, yi: FloatArray, pl: FloatArray) -> FloatArray:
     return result
 
 
-_QWL_SCORERS: dict[str, QWLScorer] = {
-    "kesti_approx": kesti_approx,
-    "mean": mean_of_shares,
-}
+def _check_scorer(name: str, func: QWLScorer) -> None:
+    if not callable(func):
+        raise ArgumentError(f"func must be callable as func(fe, yi, pl); got {type(func).__name__}")
+
+
+#: The QWL index scorers by name (:class:`~hrproductivity._registry.Registry`).
+_QWL_SCORERS: Registry[QWLScorer] = Registry(
+    "QWL scorer", {"kesti_approx": kesti_approx, "mean": mean_of_shares}, check=_check_scorer
+)
 
 
 def qwl_scorers() -> list[str]:
@@ -414,7 +417,7 @@ def qwl_scorers() -> list[str]:
     >>> qwl_scorers()[:2]
     ['kesti_approx', 'mean']
     """
-    return sorted(_QWL_SCORERS)
+    return _QWL_SCORERS.names()
 
 
 def register_qwl_scorer(name: str, func: QWLScorer, *, overwrite: bool = False) -> None:
@@ -445,15 +448,7 @@ def register_qwl_scorer(name: str, func: QWLScorer, *, overwrite: bool = False) 
     >>> "minimum" in qwl_scorers()
     True
     """
-    if not isinstance(name, str) or not name:
-        raise ArgumentError(f"name must be a non-empty string; got {name!r}")
-    if not callable(func):
-        raise ArgumentError(f"func must be callable as func(fe, yi, pl); got {type(func).__name__}")
-    if name in _QWL_SCORERS and not overwrite:
-        raise ArgumentError(
-            f"a QWL scorer named {name!r} is already registered; pass overwrite=True to replace it"
-        )
-    _QWL_SCORERS[name] = func
+    _QWL_SCORERS.register(name, func, overwrite=overwrite)
 
 
 def qwl_index(scores: pd.DataFrame, *, method: str | QWLScorer = "kesti_approx") -> pd.Series:
@@ -482,7 +477,7 @@ def qwl_index(scores: pd.DataFrame, *, method: str | QWLScorer = "kesti_approx")
     UnknownNameError
         ``method`` is not a registered name; the message lists the names.
     DataValidationError
-        A share column is missing or holds values outside 0-1.
+        A share column holds values outside 0-1.
     HRProductivityError
         A callable scorer returned the wrong length or values outside 0-1.
 
@@ -505,18 +500,12 @@ def qwl_index(scores: pd.DataFrame, *, method: str | QWLScorer = "kesti_approx")
     func: QWLScorer
     if callable(method):
         func = method
-    elif isinstance(method, str) and method in _QWL_SCORERS:
-        func = _QWL_SCORERS[method]
     else:
-        raise UnknownNameError("QWL scorer", method, list(_QWL_SCORERS))
+        func = _QWL_SCORERS.get(method)
     problems: list[Problem] = []
     arrays: list[FloatArray] = []
+    check_columns(scores, "scores (score the qwl15 instrument first)", shares=_QWL_SHARES)
     for col in _QWL_SHARES:
-        if col not in scores.columns:
-            problems.append(
-                Problem("scores", None, col, "is missing; score the qwl15 instrument first")
-            )
-            continue
         values = pd.to_numeric(scores[col], errors="coerce").to_numpy(dtype="float64")
         if np.any((values < 0) | (values > 1)):
             problems.append(Problem("scores", None, col, "holds values outside 0-1"))

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from hrproductivity._registry import Registry
 from hrproductivity._yaml import load_yaml
 from hrproductivity.errors import InstrumentError, UnknownNameError
 
@@ -84,10 +85,27 @@ class Instrument:
         raise UnknownNameError("item", item, self.item_ids)
 
 
+#: The bundled instruments: name -> YAML file beside this module
+#: (a :class:`~hrproductivity._registry.Registry`).
+_BUNDLED: Registry[str] = Registry(
+    "instrument",
+    {
+        p.name.removesuffix(".yaml"): p.name
+        for p in resources.files(__name__).iterdir()
+        if p.name.endswith(".yaml")
+    },
+)
+
+
 def bundled_instruments() -> list[str]:
-    """Names of the instruments that ship with the package."""
-    files = resources.files(__name__)
-    return sorted(p.name.removesuffix(".yaml") for p in files.iterdir() if p.name.endswith(".yaml"))
+    """Names of the instruments that ship with the package.
+
+    Examples
+    --------
+    >>> bundled_instruments()
+    ['qwl15', 'uwes9', 'who5']
+    """
+    return _BUNDLED.names()
 
 
 def load_instrument(name_or_path: str | Path | Instrument) -> Instrument:
@@ -123,14 +141,14 @@ def load_instrument(name_or_path: str | Path | Instrument) -> Instrument:
     text: str
     where: str
     path = Path(name_or_path)
-    if str(name_or_path) in bundled_instruments():
-        where = f"{name_or_path}.yaml"
+    if str(name_or_path) in _BUNDLED:
+        where = _BUNDLED.get(str(name_or_path))
         text = resources.files(__name__).joinpath(where).read_text(encoding="utf-8")
     elif path.suffix in (".yaml", ".yml") and path.is_file():
         where = str(path)
         text = path.read_text(encoding="utf-8")
     else:
-        raise UnknownNameError("instrument", str(name_or_path), bundled_instruments())
+        raise UnknownNameError("instrument", str(name_or_path), _BUNDLED.names())
     try:
         raw = load_yaml(text)
     except yaml.YAMLError as exc:

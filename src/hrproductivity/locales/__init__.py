@@ -2,8 +2,14 @@
 
 Finnish: ``1 234,5 €`` and ``61,8 %`` (a no-break space groups thousands and
 stands before the unit; a decimal comma). English: ``€1,234.5`` and ``61.8%``.
-Texts live in ``fi.yaml`` and ``en.yaml`` beside this file; :func:`text` looks a
-key up and fills ``{placeholders}``.
+Texts live in ``fi.yaml`` and ``en.yaml`` beside this file, the library's only
+store of texts shown to users; :func:`text` looks a key up and fills
+``{placeholders}``. The report texts are the top-level keys (``section.qwl``);
+other users of the texts have a namespace, a top-level mapping whose keys are
+reached as ``namespace.key``: ``teaching`` (the teaching notebooks,
+:func:`hrproductivity.teaching.text`), ``actions`` (the teaching game's
+leadership actions) and ``index`` (the index page of a wave's reports).
+:func:`namespace` gives one namespace's texts as they are written.
 """
 
 from __future__ import annotations
@@ -18,7 +24,19 @@ import yaml
 
 from hrproductivity.errors import UnknownNameError
 
-__all__ = ["LANGUAGES", "fmt_eur", "fmt_int", "fmt_number", "fmt_pct", "printed", "text"]
+__all__ = [
+    "LANGUAGES",
+    "fmt_eur",
+    "fmt_int",
+    "fmt_number",
+    "fmt_pct",
+    "namespace",
+    "printed",
+    "text",
+]
+
+#: The namespaces of the texts (top-level mappings of fi.yaml and en.yaml).
+NAMESPACES = ("teaching", "actions", "index")
 
 LANGUAGES = ("fi", "en")
 NBSP = "\u00a0"
@@ -94,7 +112,30 @@ def fmt_pct(share: float | None, *, lang: str = "fi", decimals: int = 1) -> str:
 def _texts(lang: str) -> dict[str, str]:
     raw = resources.files(__name__).joinpath(f"{lang}.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(raw) or {}
-    return {str(k): str(v) for k, v in data.items()}
+    flat: dict[str, str] = {}
+    for k, v in data.items():
+        if isinstance(v, dict):  # a namespace: its keys become "namespace.key"
+            flat.update({f"{k}.{key}": str(value) for key, value in v.items()})
+        else:
+            flat[str(k)] = str(v)
+    return flat
+
+
+def namespace(name: str, *, lang: str = "fi") -> dict[str, str]:
+    """The texts of one namespace in ``lang``, keys without the prefix, placeholders unfilled.
+
+    Examples
+    --------
+    >>> namespace("index", lang="en")["title"]
+    'Reports – survey wave {wave}'
+    >>> namespace("actions", lang="fi")["training.label"]
+    'Koulutuspäivät'
+    """
+    _check_lang(lang)
+    if name not in NAMESPACES:
+        raise UnknownNameError("text namespace", name, list(NAMESPACES))
+    prefix = f"{name}."
+    return {k[len(prefix) :]: v for k, v in _texts(lang).items() if k.startswith(prefix)}
 
 
 def text(key: str, *, lang: str = "fi", **values: Any) -> str:

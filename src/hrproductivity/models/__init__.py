@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hrproductivity.errors import UnknownNameError
+from hrproductivity._registry import Registry
 from hrproductivity.models._results import (
     ArgumentError,
     ModelFitError,
@@ -56,14 +56,19 @@ __all__ = [
     "panel_effect",
 ]
 
-#: The models by registry name. Each takes ``data`` first and keyword-only options.
-MODELS: dict[str, Callable[..., Any]] = {
-    "panel": panel_effect,
-    "multilevel": multilevel,
-    "mediation": mediation,
-    "drivers": drivers,
-    "did": did,
-}
+#: The models by registry name (a :class:`~hrproductivity._registry.Registry`:
+#: ``MODELS.register(name, func)`` adds one). Each takes ``data`` first and
+#: keyword-only options.
+MODELS: Registry[Callable[..., Any]] = Registry(
+    "model",
+    {
+        "panel": panel_effect,
+        "multilevel": multilevel,
+        "mediation": mediation,
+        "drivers": drivers,
+        "did": did,
+    },
+)
 
 
 def available_models() -> list[str]:
@@ -73,7 +78,7 @@ def available_models() -> list[str]:
     -------
     list of str
     """
-    return sorted(MODELS)
+    return MODELS.names()
 
 
 def get_model(name: str) -> Callable[..., Any]:
@@ -99,7 +104,4 @@ def get_model(name: str) -> Callable[..., Any]:
     >>> get_model("did").__name__
     'did'
     """
-    try:
-        return MODELS[name]
-    except (KeyError, TypeError):
-        raise UnknownNameError("model", name, list(MODELS)) from None
+    return MODELS.get(name)

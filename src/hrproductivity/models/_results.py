@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from hrproductivity._checks import check_columns as _check_columns
 from hrproductivity.errors import ArgumentError, ModelFitError, ModelWarning
 from hrproductivity.plots import axes
 
@@ -90,16 +91,12 @@ def as_names(value: str | Iterable[str] | None, argument: str) -> list[str]:
 
 
 def check_columns(data: pd.DataFrame, **arguments: str | Sequence[str] | None) -> None:
-    """Raise one error naming every argument whose column is not in ``data``."""
-    problems = []
-    for argument, value in arguments.items():
-        for name in as_names(value, argument):
-            if name not in data.columns:
-                problems.append(f"{argument}: column {name!r} is not in data")
-    if problems:
-        cols = ", ".join(map(str, data.columns[:30]))
-        more = " …" if len(data.columns) > 30 else ""
-        raise ArgumentError("; ".join(problems) + f" (columns: {cols}{more})")
+    """Raise one error naming every argument whose column is not in ``data``.
+
+    The names must be strings (:func:`as_names`); the check is
+    :func:`hrproductivity._checks.check_columns`.
+    """
+    _check_columns(data, **{a: as_names(v, a) for a, v in arguments.items()})
 
 
 def check_distinct(**arguments: str | Sequence[str] | None) -> None:

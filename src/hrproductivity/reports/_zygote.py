@@ -31,6 +31,7 @@ PRELOAD = (
     "pyarrow.pandas_compat",
     "scipy.special",  # t quantiles of the reports' intervals (aggregation.mean_ci)
     "hrproductivity.reports.content",
+    "hrproductivity.notebook",
     "hrproductivity.reports.record",
 )
 

@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any
 
-from hrproductivity.errors import ReportError, UnknownNameError
+from hrproductivity._registry import Registry
+from hrproductivity.errors import ReportError
 from hrproductivity.reports.worker import Outcome, Task, execute_job, init_worker
 
 __all__ = [
@@ -44,12 +45,15 @@ __all__ = [
 Executor = Callable[..., Iterator[Outcome]]
 """``executor(tasks, *, jobs, scheduler) -> Iterator[Outcome]``."""
 
-_EXECUTORS: dict[str, Executor] = {}
+_EXECUTORS: Registry[Executor] = Registry("executor")
 
 
-def register_executor(name: str, executor: Executor) -> None:
-    """Make ``executor`` available to :func:`~hrproductivity.reports.run_reports` as ``name``."""
-    _EXECUTORS[name] = executor
+def register_executor(name: str, executor: Executor, *, overwrite: bool = False) -> None:
+    """Make ``executor`` available to :func:`~hrproductivity.reports.run_reports` as ``name``.
+
+    A name already registered is replaced only with ``overwrite=True``.
+    """
+    _EXECUTORS.register(name, executor, overwrite=overwrite)
 
 
 def get_executor(name: str) -> Executor:
@@ -60,15 +64,12 @@ def get_executor(name: str) -> Executor:
     UnknownNameError
         Listing the registered names.
     """
-    try:
-        return _EXECUTORS[name]
-    except KeyError:
-        raise UnknownNameError("executor", name, list(_EXECUTORS)) from None
+    return _EXECUTORS.get(name)
 
 
 def registered_executors() -> list[str]:
     """Names of the registered executors."""
-    return sorted(_EXECUTORS)
+    return _EXECUTORS.names()
 
 
 def _crashed(task: Task, exc: BaseException) -> Outcome:

@@ -14,50 +14,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from hrproductivity._files import atomic_write
+from hrproductivity.locales import LANGUAGES, namespace
 from hrproductivity.reports.manifest import Entry, Manifest, now
 
 __all__ = ["write_index"]
-
-_TEXT = {
-    "fi": {
-        "title": "Raportit – kyselykierros {wave}",
-        "report": "Raportti",
-        "level": "Taso",
-        "status": "Tila",
-        "files": "Tiedostot",
-        "details": "Lisätiedot",
-        "org": "organisaatio",
-        "unit": "yksikkö",
-        "ok": "valmis",
-        "skipped": "valmis (aiempi ajo)",
-        "failed": "epäonnistui",
-        "not_produced": "ei tuotettu",
-        "notebook": "muistikirja",
-        "updated": "Päivitetty",
-        "seconds": "s",
-        "withheld": "Ei tuotettu: {n}. Raporttia ei tehdä ryhmälle, jossa on liian vähän "
-        "vastaajia tai jonka tulokset on piilotettu toisen ryhmän suojaamiseksi.",
-    },
-    "en": {
-        "title": "Reports – survey wave {wave}",
-        "report": "Report",
-        "level": "Level",
-        "status": "Status",
-        "files": "Files",
-        "details": "Details",
-        "org": "organisation",
-        "unit": "unit",
-        "ok": "ready",
-        "skipped": "ready (earlier run)",
-        "failed": "failed",
-        "not_produced": "not produced",
-        "notebook": "notebook",
-        "updated": "Updated",
-        "seconds": "s",
-        "withheld": "Not produced: {n}. No report is made for a group with too few "
-        "respondents, or whose results are hidden to protect another group.",
-    },
-}
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
@@ -93,7 +53,7 @@ def write_index(manifest: Manifest, *, lang: str = "fi") -> Path:
     Path
         The page's path.
     """
-    t = _TEXT.get(lang, _TEXT["en"])
+    t = namespace("index", lang=lang if lang in LANGUAGES else "en")
     counts = manifest.counts()
     summary = ", ".join(f"{n} {t[s]}" for s, n in counts.items() if n)
     updated = now().replace("T", " ")[:16] + " UTC"

@@ -24,7 +24,8 @@ displays it. Widgets (ipywidgets) are built by :func:`year_explorer` and
 The code is split by topic: :mod:`~hrproductivity.teaching.year` (notebook 01),
 :mod:`~hrproductivity.teaching.reading` (notebook 02),
 :mod:`~hrproductivity.teaching.simulation` (notebook 03), and the texts, constants and
-shared helpers in ``_common`` and ``texts.yaml``; every public name is re-exported here.
+shared helpers in ``_common`` (the texts are the ``teaching`` namespace of the locales);
+every public name is re-exported here.
 """
 
 from __future__ import annotations

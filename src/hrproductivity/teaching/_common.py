@@ -2,24 +2,21 @@
 as constants, the bilingual texts, number formatting for them, and plotting and display
 helpers.
 
-The texts live in ``texts.yaml`` beside this file (``key: {fi: ..., en: ...}``, Markdown with
-``{placeholders}``); :func:`text` reads the file once and looks a key up, :func:`show`
-displays the text in a notebook.
+The texts live in the library's locales, namespace ``teaching`` of
+``hrproductivity/locales/{fi,en}.yaml`` (Markdown with ``{placeholders}``); :func:`text`
+looks a key up there, :func:`show` displays the text in a notebook.
 """
 
 from __future__ import annotations
 
 import string
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
-
-import yaml
 
 from hrproductivity import bands
 from hrproductivity.errors import UnknownNameError
 from hrproductivity.instruments import QWL_FACTORS
-from hrproductivity.locales import LANGUAGES, fmt_number
+from hrproductivity.locales import LANGUAGES, fmt_number, namespace
 from hrproductivity.scoring import qwl_band
 
 if TYPE_CHECKING:
@@ -83,14 +80,14 @@ _TEAM_COLOURS = ("#2166ac", "#b2182b", "#1a9850", "#762a83", "#ef8a62", "#4d4d4d
 
 @cache
 def _texts() -> dict[str, tuple[str, str]]:
-    """key -> (Finnish, English), read once from ``texts.yaml``."""
-    raw = (
-        resources.files("hrproductivity.teaching")
-        .joinpath("texts.yaml")
-        .read_text(encoding="utf-8")
-    )
-    data = yaml.safe_load(raw)
-    return {str(key): (entry["fi"], entry["en"]) for key, entry in data.items()}
+    """key -> (Finnish, English): the ``teaching`` namespace of the locales."""
+    fi, en = namespace("teaching", lang="fi"), namespace("teaching", lang="en")
+    return {key: (fi[key], en[key]) for key in fi}
+
+
+def _pair(space: str, key: str) -> tuple[str, str]:
+    """(Finnish, English) of ``key`` in the locales' namespace ``space``, as written."""
+    return namespace(space, lang="fi")[key], namespace(space, lang="en")[key]
 
 
 def _check_lang(lang: str) -> None:

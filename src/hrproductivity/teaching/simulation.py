@@ -37,6 +37,7 @@ from hrproductivity.teaching._common import (
     _check_lang,
     _days,
     _display,
+    _pair,
     _points,
     _tidy,
     text,
@@ -111,10 +112,7 @@ class Action:
         return self.label[0 if lang == "fi" else 1]
 
 
-_RELATIVE = (
-    "Opetusoletus, mitoitettu suhteessa kehittämiskokeiluun.",
-    "Teaching assumption, sized relative to the development experiment.",
-)
+_RELATIVE = _pair("actions", "relative")
 
 #: The menu of leadership actions. All costs and effects are **teaching assumptions**;
 #: the development experiment is sized to the library's example dataset (+3.8 QWL
@@ -124,19 +122,9 @@ ACTIONS: dict[str, Action] = {
     for a in (
         Action(
             key="one_to_one",
-            label=("Säännölliset kahdenkeskiset keskustelut", "Regular one-to-one talks"),
-            what=(
-                "Esihenkilö keskustelee jokaisen kanssa kahden kesken kerran kuukaudessa: "
-                "kuormitus, osaaminen, toiveet.",
-                "The supervisor talks with each person one to one once a month: workload, "
-                "skills, wishes.",
-            ),
-            basis=(
-                "Opetusoletus. Aika: tunti kuukaudessa työntekijältä ja esihenkilöltä. "
-                "Vaikutus: turvallisuus ja yhteisö.",
-                "Teaching assumption. Time: an hour a month of the employee and the "
-                "supervisor. Effect: safety and belonging.",
-            ),
+            label=_pair("actions", "one_to_one.label"),
+            what=_pair("actions", "one_to_one.what"),
+            basis=_pair("actions", "one_to_one.basis"),
             effect=(0.02, 0.02, 0.01),
             delay=1,
             lasting=False,
@@ -144,18 +132,9 @@ ACTIONS: dict[str, Action] = {
         ),
         Action(
             key="workload",
-            label=("Työkuorman suunnittelu", "Workload planning"),
-            what=(
-                "Työt, vuorot ja kiireen huiput suunnitellaan yhdessä; kuormitusta "
-                "seurataan viikoittain.",
-                "Tasks, shifts and peaks are planned together; workload is followed weekly.",
-            ),
-            basis=(
-                "Opetusoletus. Turvallisuus (FE) on indeksin portinvartija, joten "
-                "kuormituksen hallinta nostaa sitä eniten.",
-                "Teaching assumption. Safety (FE) is the gate of the index, so managing "
-                "workload raises it most.",
-            ),
+            label=_pair("actions", "workload.label"),
+            what=_pair("actions", "workload.what"),
+            basis=_pair("actions", "workload.basis"),
             effect=(0.04, 0.01, 0.0),
             delay=1,
             lasting=False,
@@ -163,12 +142,8 @@ ACTIONS: dict[str, Action] = {
         ),
         Action(
             key="recognition",
-            label=("Palaute ja arvostus", "Feedback and recognition"),
-            what=(
-                "Onnistumiset sanotaan ääneen viikoittain; pieni yhteinen muistaminen "
-                "kerran neljännesvuodessa.",
-                "Successes are named aloud every week; a small shared treat once a quarter.",
-            ),
+            label=_pair("actions", "recognition.label"),
+            what=_pair("actions", "recognition.what"),
             basis=_RELATIVE,
             effect=(0.01, 0.02, 0.01),
             delay=0,
@@ -178,19 +153,9 @@ ACTIONS: dict[str, Action] = {
         ),
         Action(
             key="experiment",
-            label=("Kehittämiskokeilu", "Development experiment"),
-            what=(
-                "Tiimi valitsee yhden oman työnsä ongelman, kokeilee ratkaisua puoli vuotta "
-                "ja arvioi tuloksen; ulkopuolinen fasilitaattori.",
-                "The team picks one problem of its own work, tries a solution for six "
-                "months and evaluates it; an outside facilitator.",
-            ),
-            basis=(
-                "Mitoitettu kirjaston esimerkkiaineiston kehittämiskokeiluun (+3,8 "
-                "indeksipistettä); nostaa eniten PL:ää, sitten YI:tä ja FE:tä.",
-                "Sized to the development experiment of the library's example dataset "
-                "(+3.8 points); raises PL most, then YI and FE.",
-            ),
+            label=_pair("actions", "experiment.label"),
+            what=_pair("actions", "experiment.what"),
+            basis=_pair("actions", "experiment.basis"),
             effect=(0.02, 0.04, 0.05),
             delay=1,
             lasting=True,
@@ -199,16 +164,9 @@ ACTIONS: dict[str, Action] = {
         ),
         Action(
             key="training",
-            label=("Koulutuspäivät", "Training days"),
-            what=(
-                "Kaksi koulutuspäivää jokaiselle ammattitaidon vahvistamiseen.",
-                "Two training days for everyone to strengthen professional skills.",
-            ),
-            basis=(
-                "Opetusoletus. Osaaminen kuuluu tekijään YI; koulutuspäivät ovat "
-                "rakenteellista ajankäyttöä.",
-                "Teaching assumption. Competence belongs to YI; training days are structural time.",
-            ),
+            label=_pair("actions", "training.label"),
+            what=_pair("actions", "training.what"),
+            basis=_pair("actions", "training.basis"),
             effect=(0.0, 0.03, 0.01),
             delay=1,
             lasting=True,
