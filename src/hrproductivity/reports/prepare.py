@@ -29,7 +29,9 @@ so a folder with ``meta.json`` is complete):
     well-being means, after :func:`~hrproductivity.privacy.suppress` by
     ``qwl_n`` (``status``: shown, rank_only, hidden; figures missing unless
     shown; ``rank`` among siblings, missing where a placement would narrow a
-    hidden group), each other figure again by its own answer count.
+    hidden group), each other figure again by its own answer count;
+    ``reason`` says why a group is not shown (:func:`group_statuses`, which
+    the plan of who gets a report reads).
 ``items``
     Item means and % favourable per group: shown when the group is shown and
     at least ``min_n`` answered the item (complementary per item).
