@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,7 @@ from hrproductivity._files import inside, unsafe_part
 from hrproductivity.cli import app
 from hrproductivity.errors import HRProductivityError
 from hrproductivity.reports import Job, Manifest, run_reports
-from hrproductivity.reports.jobs import dataset_hash
-from hrproductivity.reports.runner import ensure_prepared
+from hrproductivity.reports.store import CacheStore, dataset_hash
 
 HERE = Path(__file__).parent
 VALID = HERE / "data" / "valid"
@@ -308,20 +308,47 @@ def test_inputs_are_hashed_by_path_and_content(tmp_path: Path) -> None:
     assert dataset_hash(second) != dataset_hash(first)
 
 
-def test_ensure_prepared_rebuilds_on_request(tmp_path: Path) -> None:
-    cache = tmp_path / "cache" / "key"
+def test_the_cache_store_prepares_once_and_rebuilds_on_request(tmp_path: Path) -> None:
+    store = CacheStore(tmp_path / "cache")
     calls: list[Path] = []
 
     def prepare(folder: Path) -> None:
         calls.append(folder)
         (folder / "table.txt").write_text(f"build {len(calls)}", "utf-8")
 
-    ensure_prepared(prepare, cache)
-    ensure_prepared(prepare, cache)
+    cache = store.ensure(prepare, key="k")
+    assert store.ensure(prepare, key="k") == cache == store.path("k")
     assert (cache / "table.txt").read_text("utf-8") == "build 1"
-    ensure_prepared(prepare, cache, rebuild=True)
+    store.ensure(prepare, key="k", rebuild=True)
     assert (cache / "table.txt").read_text("utf-8") == "build 2"
-    assert sorted(os.listdir(cache.parent)) == ["key"]  # no temporary folder left
+    assert store.path("other") != cache  # another input hash, another folder
+    # no temporary folder left: the cache and its lock file only
+    assert sorted(os.listdir(store.root)) == sorted([cache.name, f".{cache.name}.lock"])
+
+
+def test_the_cache_store_lets_one_of_two_runs_prepare(tmp_path: Path) -> None:
+    """Two runs that want the same cache at once: one prepares, the other waits for it
+    and reuses it (before the lock both prepared, and the slower one's work was lost)."""
+    import threading
+
+    store = CacheStore(tmp_path / "cache")
+    calls: list[Path] = []
+    started = threading.Event()
+
+    def prepare(folder: Path) -> None:
+        calls.append(folder)
+        started.set()
+        time.sleep(0.3)  # the second run asks meanwhile
+        (folder / "table.txt").write_text("done", "utf-8")
+
+    results: list[Path] = []
+    first = threading.Thread(target=lambda: results.append(store.ensure(prepare, key="k")))
+    first.start()
+    started.wait(5)
+    results.append(store.ensure(prepare, key="k"))
+    first.join()
+    assert len(calls) == 1
+    assert results[0] == results[1] and (results[0] / "table.txt").read_text("utf-8") == "done"
 
 
 @pytest.mark.notebooks

@@ -22,6 +22,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_notebook
 from traitlets.config import Config
 
+from hrproductivity.errors import ReportError
 from hrproductivity.reports import executors
 from hrproductivity.reports.kernels import (
     FORK_ENV,
@@ -165,24 +166,22 @@ def test_no_kernel_outlives_a_killed_worker(tmp_path: Path) -> None:
     assert _gone(kernel, 10), "the kernel outlived its worker"
 
 
-def test_started_workers_are_taken_over_by_the_run_or_stopped() -> None:
-    executors.start_local_workers(2)
-    assert executors._started is not None
-    pool = executors._started[1]
-    executors.start_local_workers(2)  # again: the same workers
-    assert executors._started is not None and executors._started[1] is pool
-    deadline = time.monotonic() + 30
-    while len(pool._processes or {}) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    processes = list((pool._processes or {}).values())
-    assert len(processes) == 2
-    executors.stop_local_workers()
-    assert executors._started is None
+def test_started_workers_live_as_long_as_their_with_block() -> None:
+    with executors.local_workers(2) as workers:
+        deadline = time.monotonic() + 30
+        while len(workers.processes) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        processes = workers.processes
+        assert len(processes) == 2
+        assert all(p.is_alive() for p in processes)
+    assert workers.processes == []
     # (the pool's own thread may be the one that reaps them: give it a moment)
     deadline = time.monotonic() + 5
     while any(p.is_alive() for p in processes) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(p.is_alive() for p in processes)
+    with pytest.raises(ReportError, match="with block"):
+        next(workers.run([]))
 
 
 def test_record_is_the_function_even_after_its_module_is_imported() -> None:
@@ -226,20 +225,18 @@ def test_forking_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 @pytest.mark.notebooks
 def test_a_run_that_fails_early_leaves_no_started_workers(tmp_path: Path) -> None:
+    import multiprocessing
+
     from hrproductivity.errors import HRProductivityError
     from hrproductivity.reports.pipeline import build_reports
 
+    before = set(multiprocessing.active_children())
     with pytest.raises(HRProductivityError):  # the folder is not a dataset
         build_reports(tmp_path, out=tmp_path / "reports", jobs=2)
-    assert executors._started is None
+    assert set(multiprocessing.active_children()) <= before  # its workers stopped with it
 
 
 def test_only_the_workers_asked_for_start_ahead() -> None:
-    executors.start_local_workers(8, ahead=1)  # a big machine, one report
-    try:
-        assert executors._started is not None
-        pool = executors._started[1]
+    with executors.local_workers(8, ahead=1) as workers:  # a big machine, one report
         time.sleep(0.5)
-        assert len(pool._processes or {}) == 1
-    finally:
-        executors.stop_local_workers()
+        assert len(workers.processes) == 1

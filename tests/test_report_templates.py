@@ -4,8 +4,9 @@ One run prepares the cache once (reports.prepare) and produces the Kuusikoski
 organisation report in Finnish and in English, and unit reports for a unit that
 is shown (Lukio), one with placement only (Liikuntapalvelut, 8 respondents),
 one hidden to protect a smaller one (Pohjala's Liikuntapalvelut, 10
-respondents) and one under the threshold (Ympäristöpalvelut, 4 respondents:
-not produced). The checks read the results files and the exported pages.
+respondents: not produced, as its own report would give away what its
+organisation's report hides) and one under the threshold (Ympäristöpalvelut,
+4 respondents: not produced). The checks read the results files and the exported pages.
 
 Outside references: the generator's truth (``synthetic.example_dataset().truth``)
 for respondents, staff invited, which units are small and the units' true QWL;
@@ -48,7 +49,7 @@ ORG = "Kuusikoski"
 UNITS = {
     ("Kuusikoski", "Lukio"): "shown",
     ("Kuusikoski", "Liikuntapalvelut"): "rank_only",
-    ("Pohjala", "Liikuntapalvelut"): "hidden",
+    ("Pohjala", "Liikuntapalvelut"): "not_produced",  # hidden to protect a smaller unit
     ("Kuusikoski", "Ympäristöpalvelut"): "not_produced",
 }
 
@@ -181,6 +182,8 @@ def test_every_report_is_made_and_the_small_unit_is_not(runs: Runs) -> None:
         assert entry[0].status == status, (org, unit, entry[0].error)
         if expected == "not_produced":
             assert not entry[0].outputs
+    hidden = [e for e in runs.units.entries.values() if e.parameters["org"] == "Pohjala"]
+    assert "complementary suppression" in str(hidden[0].reason)
 
 
 # --------------------------------------------------------------------------- numbers

@@ -314,6 +314,22 @@ def test_not_produced_reports_are_recorded_and_their_old_files_removed(tmp_path:
 
 
 @pytest.mark.notebooks
+def test_running_workers_passed_as_the_executor_stay_the_callers(tmp_path: Path) -> None:
+    """Workers opened by the caller's ``with`` block run the reports and outlive the run;
+    the block, not the run, stops them."""
+    from hrproductivity.reports import local_workers
+
+    with local_workers(2, ahead=2) as workers:
+        manifest = run_reports(
+            _jobs(2), template=RECORD, wave="2023", executor=workers, out=tmp_path
+        )
+        assert manifest.counts()["ok"] == 2
+        processes = workers.processes
+        assert processes and all(p.is_alive() for p in processes)
+    assert workers.processes == []
+
+
+@pytest.mark.notebooks
 @pytest.mark.slow
 def test_a_killed_run_leaves_whole_reports_and_a_rerun_completes_it(tmp_path: Path) -> None:
     out = tmp_path / "reports"

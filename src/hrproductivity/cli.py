@@ -8,6 +8,7 @@ the library raises on purpose.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import errno
 import functools
 import os
@@ -228,34 +229,36 @@ def reports(
     ] = 600,
 ) -> None:
     """Produce one report per organisation (or unit) into OUT/WAVE; exit 1 if any failed."""
-    if executor == "local":  # the workers start while the rest loads (build_reports keeps them)
-        from hrproductivity.reports.executors import start_local_workers
+    workers: Any = contextlib.nullcontext(executor)
+    if executor == "local":  # the workers start while the rest loads, and stop with the run
+        from hrproductivity.reports.executors import local_workers
 
         n_jobs = (os.cpu_count() or 1) if jobs is None else max(jobs, 1)
-        start_local_workers(n_jobs, ahead=len(org) if org else 4)
-    from hrproductivity.reports.pipeline import build_reports
+        workers = local_workers(n_jobs, ahead=len(org) if org else 4)
+    with workers as chosen:
+        from hrproductivity.reports.pipeline import build_reports
 
-    manifest = build_reports(
-        path,
-        wave=wave,
-        level=level,
-        orgs=org or None,
-        lang=lang,
-        formats=formats or ["html"],
-        template=template,
-        out=out_dir,
-        cache_dir=_processed(path.resolve().name) / REPORT_CACHE,
-        min_n=min_n,
-        rank_only_below=rank_only_below,
-        min_n_comments=min_n_comments,
-        show_comments=show_comments,
-        jobs=jobs,
-        executor=executor,
-        scheduler=scheduler,
-        resume=resume,
-        timeout=timeout,
-        progress=True,
-    )
+        manifest = build_reports(
+            path,
+            wave=wave,
+            level=level,
+            orgs=org or None,
+            lang=lang,
+            formats=formats or ["html"],
+            template=template,
+            out=out_dir,
+            cache_dir=_processed(path.resolve().name) / REPORT_CACHE,
+            min_n=min_n,
+            rank_only_below=rank_only_below,
+            min_n_comments=min_n_comments,
+            show_comments=show_comments,
+            jobs=jobs,
+            executor=chosen,
+            scheduler=scheduler,
+            resume=resume,
+            timeout=timeout,
+            progress=True,
+        )
     _report_summary(manifest)
     if manifest.failed:
         raise typer.Exit(1)

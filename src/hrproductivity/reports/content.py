@@ -227,7 +227,8 @@ def ensure_cache(
         return cache
     if not dataset:
         raise ReportError("give the report either a 'cache' folder or a 'dataset' folder")
-    from hrproductivity.reports.prepare import prepare_cache
+    from hrproductivity.reports.prepare import Preparer
+    from hrproductivity.reports.store import CacheStore
 
     settings = PrepareSettings(
         min_n=min_n,
@@ -237,7 +238,7 @@ def ensure_cache(
     from hrproductivity._files import scratch_dir
 
     folder = scratch_dir("hrp-report-cache-")  # removed at exit, or by the next run after kill -9
-    return str(prepare_cache(dataset, folder, settings=settings))
+    return str(CacheStore(folder).ensure(Preparer(dataset, settings)))
 
 
 # --------------------------------------------------------------------------- the view

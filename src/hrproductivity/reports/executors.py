@@ -4,7 +4,10 @@
     A pool of worker processes on this machine (``jobs`` of them, started with
     ``spawn``). Each worker is reused for many reports, so the Python start-up
     and the imports of nbclient and nbconvert are paid once per worker, not per
-    report; each report still gets its own fresh kernel.
+    report; each report still gets its own fresh kernel. A caller that wants
+    the workers started early (while it reads the data) owns them in a
+    ``with local_workers(jobs) as workers:`` block and passes ``workers`` as
+    the executor (:class:`LocalWorkers`).
 ``dask``
     A Dask distributed cluster: ``scheduler`` is the scheduler's address
     (``tcp://host:8786``), whose workers decide how many reports run at once;
@@ -35,11 +38,11 @@ from hrproductivity.reports.worker import Outcome, Task, execute_job, init_worke
 
 __all__ = [
     "Executor",
+    "LocalWorkers",
     "get_executor",
+    "local_workers",
     "register_executor",
     "registered_executors",
-    "start_local_workers",
-    "stop_local_workers",
 ]
 
 Executor = Callable[..., Iterator[Outcome]]
@@ -77,51 +80,84 @@ def _crashed(task: Task, exc: BaseException) -> Outcome:
     return Outcome(task.key, False, 0.0, 0, {}, {"message": message})
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=init_worker,
-        initargs=(os.getpid(),),
-    )
-
-
 def _nothing() -> None:
     """A task that only makes the pool start a worker (workers start on demand)."""
 
 
-_started: tuple[int, ProcessPoolExecutor] | None = None
+class LocalWorkers:
+    """Worker processes of the ``local`` executor, owned by a ``with`` block.
 
+    Entering starts ``min(jobs, ahead)`` workers at once; the pool grows to
+    ``jobs`` when the tasks need them (so a big machine does not start dozens
+    of workers for two reports). Leaving stops them all. A worker takes a
+    second or two of CPU to start (Python, nbclient, nbconvert, the report
+    kernels' fork server): entered first, that overlaps what the caller does
+    before the tasks are known (reading the dataset, preparing the cache)::
 
-def start_local_workers(jobs: int, ahead: int = 4) -> None:
-    """Start workers of the ``local`` executor now, ahead of its tasks.
+        with local_workers(4, ahead=2) as workers:
+            data = load_dataset(folder)  # meanwhile the workers start
+            run_reports(jobs, ..., executor=workers)
 
-    A worker takes a second or two of CPU to start (Python, nbclient,
-    nbconvert, the report kernels' fork server); started first, that overlaps
-    what the caller does before the tasks are known (reading and checking the
-    dataset, preparing the shared tables). The pool holds up to ``jobs``
-    workers; ``min(jobs, ahead)`` start now and the rest, if the tasks need
-    them, when they come (so a big machine does not start dozens of workers
-    for two reports). The next ``local`` run with the same ``jobs`` takes the
-    pool over; :func:`stop_local_workers` ends it when none does. Calling this
-    again with the same ``jobs`` keeps the pool.
+    Parameters
+    ----------
+    jobs : int
+        Most workers at a time.
+    ahead : int
+        Workers started on entering (at least one).
     """
-    global _started
-    if _started is not None and _started[0] == jobs:
-        return
-    stop_local_workers()
-    pool = _pool(jobs)
-    for _ in range(max(1, min(jobs, ahead))):  # each task starts a worker (none is idle yet)
-        pool.submit(_nothing)
-    _started = (jobs, pool)
+
+    def __init__(self, jobs: int, *, ahead: int = 4) -> None:
+        if jobs < 1:
+            raise ReportError(f"jobs must be at least 1, got {jobs}")
+        self.jobs = jobs
+        self.ahead = max(1, min(jobs, ahead))
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> LocalWorkers:
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker,
+            initargs=(os.getpid(),),
+        )
+        for _ in range(self.ahead):  # each task starts a worker (none is idle yet)
+            self._pool.submit(_nothing)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            _stop(self._pool)
+            self._pool = None
+
+    @property
+    def processes(self) -> list[Any]:
+        """The worker processes running now."""
+        return list((getattr(self._pool, "_processes", None) or {}).values())
+
+    def run(self, tasks: Sequence[Task]) -> Iterator[Outcome]:
+        """Run ``tasks`` on these workers; yield their outcomes as they finish.
+
+        A worker that dies fails its task only. Closing the iterator early
+        cancels the tasks not yet started.
+        """
+        if self._pool is None:
+            raise ReportError("the local workers are not running: use them in a with block")
+        futures: dict[Future[Outcome], Task] = {self._pool.submit(execute_job, t): t for t in tasks}
+        try:
+            for future in as_completed(futures):
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - a dead worker fails its report only
+                    outcome = _crashed(futures[future], exc)
+                yield outcome
+        finally:
+            for future in futures:
+                future.cancel()
 
 
-def stop_local_workers() -> None:
-    """End workers started by :func:`start_local_workers` that no run took over."""
-    global _started
-    if _started is not None:
-        _stop(_started[1])
-        _started = None
+def local_workers(jobs: int, *, ahead: int = 4) -> LocalWorkers:
+    """Local worker processes for a ``with`` block (see :class:`LocalWorkers`)."""
+    return LocalWorkers(jobs, ahead=ahead)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -136,27 +172,14 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def local(tasks: Sequence[Task], *, jobs: int, scheduler: str | None = None) -> Iterator[Outcome]:
-    """Run tasks in ``jobs`` local worker processes (or those already started)."""
-    global _started
+    """Run tasks in ``jobs`` local worker processes, started for them and stopped after."""
     if scheduler is not None:
         raise ReportError("a scheduler address applies to the dask executor only")
     if not tasks:
         return
-    if _started is not None and _started[0] == jobs:
-        pool, _started = _started[1], None
-    else:
-        stop_local_workers()
-        pool = _pool(min(jobs, len(tasks)))
-    try:
-        futures: dict[Future[Outcome], Task] = {pool.submit(execute_job, t): t for t in tasks}
-        for future in as_completed(futures):
-            try:
-                outcome = future.result()
-            except Exception as exc:  # noqa: BLE001 - a dead worker fails its report only
-                outcome = _crashed(futures[future], exc)
-            yield outcome
-    finally:
-        _stop(pool)
+    n = min(jobs, len(tasks))
+    with local_workers(n, ahead=n) as workers:
+        yield from workers.run(tasks)
 
 
 def dask(tasks: Sequence[Task], *, jobs: int, scheduler: str | None = None) -> Iterator[Outcome]:

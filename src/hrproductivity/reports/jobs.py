@@ -10,19 +10,19 @@ more per-report parameters or other rules for which reports may be produced.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hrproductivity.errors import ReportError, UnknownNameError
+from hrproductivity.errors import HRProductivityWarning, ReportError, UnknownNameError
 
 if TYPE_CHECKING:
     from hrproductivity.io import Dataset
 
-__all__ = ["LEVELS", "Job", "dataset_hash", "plan_jobs", "slug"]
+__all__ = ["LEVELS", "Job", "check_plan", "plan_jobs", "slug"]
 
 LEVELS = ("org", "unit")
 _UNSAFE = re.compile(r"[^\w.-]+")
@@ -103,8 +103,14 @@ def plan_jobs(
     level: str = "org",
     orgs: Sequence[str] | None = None,
     min_n: int | None = None,
+    rank_only_below: int | None = None,
+    cache: str | Path | None = None,
 ) -> list[Job]:
     """One job per organisation, or per organisation and unit, for one survey wave.
+
+    Who gets no report is not decided here: every group's status comes from
+    :func:`~hrproductivity.reports.prepare.group_statuses`, the decision the
+    report cache holds, read from ``cache`` when given.
 
     Parameters
     ----------
@@ -116,99 +122,129 @@ def plan_jobs(
         ``"org"``: one report per organisation; ``"unit"``: one per unit.
     orgs : sequence of str, optional
         Only these organisations (default: all in the dataset's unit list).
-    min_n : int, optional
-        Units (or organisations) with fewer respondents in the wave are planned
-        as ``not_produced``: a report that small would identify people. Default
-        and checks: :func:`~hrproductivity.privacy.thresholds`.
+    min_n, rank_only_below : int, optional
+        The anonymity thresholds (defaults and checks:
+        :func:`~hrproductivity.privacy.thresholds`). With ``cache`` they must
+        be the ones it was prepared with (default: those).
+    cache : str or Path, optional
+        A report cache prepared from ``dataset``
+        (:func:`~hrproductivity.reports.prepare.prepare_cache`): the statuses
+        are read from its ``groups`` table. Without one they are computed
+        from ``dataset`` by the same function that prepares the cache.
 
     Returns
     -------
     list of Job
         Names ``<org>`` or ``<org>-<unit slug>``; parameters ``dataset`` (the
-        absolute dataset folder), ``org`` and, for units, ``unit``.
+        absolute dataset folder), ``org`` and, for units, ``unit``. A group
+        whose status is "hidden" is planned ``not_produced``, saying why (no
+        answers, fewer than ``min_n`` respondents, fewer than ``min_n`` QWL
+        answers, or hidden to protect a smaller group): a report of its own
+        would identify people or give away what its organisation's report hides.
 
     Raises
     ------
     ReportError
-        When the wave is not in the dataset or the dataset has no folder.
+        When the wave is not in the dataset, the dataset has no folder, or
+        ``cache`` was prepared with other thresholds.
     UnknownNameError
         For an organisation not in the dataset, or an unknown level.
     """
     from hrproductivity.io import Dataset, load_dataset
-    from hrproductivity.privacy import thresholds
 
-    min_n = thresholds(min_n, warn=False)[0]
-    if level not in LEVELS:
-        raise UnknownNameError("report level", level, list(LEVELS))
     data = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
-    if data.folder is None:
-        raise ReportError(
-            "the dataset has no folder the reports could read; write it with write_dataset first"
-        )
+    check_plan(data, wave=wave, level=level, orgs=orgs)
     wave = str(wave)
-    if wave not in data.waves:
-        raise ReportError(
-            f"wave {wave!r} is not in the dataset; its waves: {', '.join(data.waves)}"
-        )
+    statuses, low = _statuses(data, cache, min_n, rank_only_below)
+    statuses = statuses[(statuses["level"] == level) & (statuses["wave"] == wave)]
+    decided = {
+        (str(r.org), None if level == "org" else str(r.unit)): r
+        for r in statuses.itertuples(index=False)
+    }
     known = data.orgs
-    for org in orgs or ():
-        if org not in known:
-            raise UnknownNameError("organisation", org, known)
     chosen = [o for o in known if orgs is None or o in orgs]
-    answers = data.responses[data.responses["wave"] == wave]
-    folder = str(Path(data.folder).resolve())
-    jobs: list[Job] = []
+    folder = str(Path(str(data.folder)).resolve())
     org_names = dict(zip(known, _unique([slug(o) for o in known], known), strict=True))
     if level == "org":
-        n_by_org = answers.groupby("org")["respondent"].nunique()
-        for org in chosen:
-            n = int(n_by_org.get(org, 0))
-            reason = _too_few(n, min_n, wave)
-            jobs.append(Job(org_names[org], {"dataset": folder, "org": org}, reason))
-        return jobs
+        return [
+            Job(
+                org_names[o], {"dataset": folder, "org": o}, _why(decided.get((o, None)), low, wave)
+            )
+            for o in chosen
+        ]
     units = data.units[data.units["wave"] == wave]
-    n_by_unit = answers.groupby(["org", "unit"])["respondent"].nunique()
     pairs = [
         (o, u) for o, u in sorted(zip(units["org"], units["unit"], strict=True)) if o in chosen
     ]
     names = _unique(
         [f"{org_names[o]}-{slug(u)}" for o, u in pairs], [f"{o}\n{u}" for o, u in pairs]
     )
-    for (org, unit), name in zip(pairs, names, strict=True):
-        n = int(n_by_unit.get((org, unit), 0))
-        reason = _too_few(n, min_n, wave)
-        params = {"dataset": folder, "org": org, "unit": unit}
-        jobs.append(Job(name, params, reason))
-    return jobs
+    return [
+        Job(name, {"dataset": folder, "org": o, "unit": u}, _why(decided.get((o, u)), low, wave))
+        for (o, u), name in zip(pairs, names, strict=True)
+    ]
 
 
-def _too_few(n: int, min_n: int, wave: str) -> str | None:
-    if n == 0:
+def check_plan(
+    data: Dataset, *, wave: str, level: str = "org", orgs: Sequence[str] | None = None
+) -> None:
+    """Refuse a plan that cannot be made, before anything is prepared (see :func:`plan_jobs`)."""
+    if level not in LEVELS:
+        raise UnknownNameError("report level", level, list(LEVELS))
+    if data.folder is None:
+        raise ReportError(
+            "the dataset has no folder the reports could read; write it with write_dataset first"
+        )
+    if str(wave) not in data.waves:
+        raise ReportError(
+            f"wave {str(wave)!r} is not in the dataset; its waves: {', '.join(data.waves)}"
+        )
+    for org in orgs or ():
+        if org not in data.orgs:
+            raise UnknownNameError("organisation", org, data.orgs)
+
+
+def _statuses(
+    data: Dataset, cache: str | Path | None, min_n: int | None, rank_only_below: int | None
+) -> tuple[Any, int]:
+    """The groups' statuses (from ``cache``, or decided now) and the ``min_n`` behind them."""
+    from hrproductivity.reports.prepare import PrepareSettings, group_statuses, read_statuses
+
+    if cache is not None:
+        statuses, settings = read_statuses(cache)
+        for name, asked in (("min_n", min_n), ("rank_only_below", rank_only_below)):
+            if asked is not None and asked != settings[name]:
+                raise ReportError(
+                    f"the report cache {cache} was prepared with {name}={settings[name]}, "
+                    f"not {asked}; prepare it with the thresholds of the plan"
+                )
+        return statuses, int(settings["min_n"])
+    with warnings.catch_warnings():  # a small min_n is warned about where it is chosen
+        warnings.simplefilter("ignore", HRProductivityWarning)
+        chosen = PrepareSettings(  # None: the default rule of privacy.thresholds
+            min_n=min_n,  # type: ignore[arg-type]
+            rank_only_below=rank_only_below,  # type: ignore[arg-type]
+        )
+    return group_statuses(data, chosen), chosen.min_n
+
+
+def _why(group: Any, min_n: int, wave: str) -> str | None:
+    """Why a group gets no report (None: it gets one), from its decided status."""
+    if group is None or group.reason == "no_answers":
         return f"no responses in wave {wave}"
-    if n < min_n:
-        return f"fewer than {min_n} respondents (n={n}); the report would identify people"
-    return None
-
-
-def dataset_hash(dataset: Dataset) -> str:
-    """SHA-256 of what a dataset was read from: file hashes, instruments, wave mapping.
-
-    A dataset made in memory (no source files) is hashed by its tables' contents.
-    """
-    import pandas as pd
-
-    parts: dict[str, Any] = {
-        "instruments": [i.name for i in dataset.instruments],
-        "wave_period": dict(sorted(dataset.wave_period.items())),
-    }
-    if dataset.sources:
-        parts["sources"] = dict(sorted(dataset.sources.items()))
-    else:
-        for table in ("responses", "units", "hr", "finance"):
-            frame = dataset.table(table)
-            digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).values)
-            parts[table] = [list(map(str, frame.columns)), digest.hexdigest()]
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    if group.status != "hidden":
+        return None
+    if group.reason == "few_respondents":
+        return f"fewer than {min_n} respondents (n={group.n}); the report would identify people"
+    if group.reason == "few_qwl_answers":
+        return (
+            f"fewer than {min_n} people answered the questions (n={group.qwl_n}); "
+            "the report would identify people"
+        )
+    return (
+        "hidden to protect a smaller group (complementary suppression): its own "
+        "report would reveal what the organisation's report hides"
+    )
 
 
 def _check_unique(jobs: Sequence[Job]) -> None:

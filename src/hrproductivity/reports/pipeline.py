@@ -1,28 +1,29 @@
 """One call from a dataset folder to finished reports: prepare, plan, run.
 
 :func:`build_reports` is what ``hrproductivity reports`` and ``hrproductivity
-demo`` run. It prepares the shared tables once (scores, aggregates with
-suppression, money, drivers: :mod:`.prepare`), plans one report per
-organisation or unit, marks the units that must not get a report, and hands
-the rest to :func:`~hrproductivity.reports.run_reports`.
+demo`` run: store, plan, run. It prepares the shared tables once into the
+cache store (scores, aggregates with suppression, money, drivers:
+:mod:`.prepare`, :mod:`.store`), plans one report per organisation or unit
+from the statuses the cache holds (a hidden group gets none, saying why), and
+hands the plan to :func:`~hrproductivity.reports.run_reports`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from hrproductivity._files import apart
 from hrproductivity.io import Dataset, load_dataset
 from hrproductivity.privacy import MIN_N
-from hrproductivity.reports.executors import start_local_workers, stop_local_workers
-from hrproductivity.reports.jobs import Job, plan_jobs
+from hrproductivity.reports.executors import LocalWorkers, local_workers
+from hrproductivity.reports.jobs import check_plan, plan_jobs
 from hrproductivity.reports.manifest import Manifest
 from hrproductivity.reports.prepare import prepare
-from hrproductivity.reports.runner import cache_path, ensure_prepared, run_reports
+from hrproductivity.reports.runner import run_reports
+from hrproductivity.reports.store import CacheStore
 from hrproductivity.templates import report_template
 
 __all__ = ["build_reports"]
@@ -44,7 +45,7 @@ def build_reports(
     min_n_comments: int = 10,
     show_comments: bool = False,
     jobs: int | None = None,
-    executor: str = "local",
+    executor: str | LocalWorkers = "local",
     scheduler: str | None = None,
     resume: bool = True,
     timeout: float | None = 600,
@@ -82,7 +83,10 @@ def build_reports(
     show_comments : bool
         Include open comments (still subject to ``min_n_comments``).
     jobs, executor, scheduler, resume, timeout, progress
-        As in :func:`~hrproductivity.reports.run_reports`.
+        As in :func:`~hrproductivity.reports.run_reports`. With ``"local"``
+        the workers start first, while the data is read and prepared, and stop
+        when the run ends; running :class:`~.executors.LocalWorkers` passed as
+        ``executor`` stay the caller's.
 
     Returns
     -------
@@ -96,23 +100,20 @@ def build_reports(
     and when complementary suppression hides it to protect a smaller unit: a
     report of its own would give away what its organisation's report hides.
     """
-    if executor == "local":  # their start overlaps reading the data (on another core)
-        n_jobs = (os.cpu_count() or 1) if jobs is None else max(jobs, 1)
-        start_local_workers(n_jobs, ahead=len(orgs) if orgs else 4)
-    try:
+    n_jobs = (os.cpu_count() or 1) if jobs is None else max(jobs, 1)
+    with _workers(executor, n_jobs, ahead=len(orgs) if orgs else 4) as chosen:
         data = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
         wave = str(wave) if wave is not None else data.waves[-1]
-        preparer = prepare(
+        preparer = prepare(  # the thresholds, resolved once (privacy.thresholds)
             data, min_n=min_n, rank_only_below=rank_only_below, min_n_comments=min_n_comments
         )
-        min_n = preparer.settings.min_n  # resolved once (privacy.thresholds); all steps use it
-        planned = plan_jobs(data, wave=wave, level=level, orgs=orgs, min_n=min_n)
-        cache = cache_path(preparer.input_hash, cache_dir=cache_dir, out=out)
+        check_plan(data, wave=wave, level=level, orgs=orgs)  # before anything is prepared
+        store = CacheStore.for_run(cache_dir, out)
         if data.folder is not None:  # checked before the cache is written, not after
             apart(Path(out) / wave, data.folder, what="reports")
-            apart(cache, data.folder, what="the report cache")
-        ensure_prepared(preparer, cache, rebuild=not resume)
-        planned = _withhold_hidden(planned, cache / "groups.parquet", wave, level, min_n)
+            apart(store.path(preparer.input_hash), data.folder, what="the report cache")
+        cache = store.ensure(preparer, rebuild=not resume)
+        planned = plan_jobs(data, wave=wave, level=level, orgs=orgs, cache=cache)
         return run_reports(
             planned,
             template=template or report_template(level),
@@ -121,7 +122,7 @@ def build_reports(
             lang=lang,
             formats=formats,
             jobs=jobs,
-            executor=executor,
+            executor=chosen,
             scheduler=scheduler,
             resume=resume,
             timeout=timeout,
@@ -133,43 +134,13 @@ def build_reports(
             rebuild=False,  # prepared (and rebuilt without resume) above
             progress=progress,
         )
-    finally:
-        stop_local_workers()  # when the run did not take them (failed early, nothing to do)
 
 
-def _withhold_hidden(
-    planned: list[Job], groups_file: Path, wave: str, level: str, min_n: int
-) -> list[Job]:
-    """Mark the reports of hidden groups ``not_produced``, saying why.
-
-    A group is hidden when fewer than ``min_n`` people answered the QWL
-    questions (``qwl_n``, however many responded), or to protect a smaller
-    group (complementary suppression): its own report would then reveal what
-    its organisation's report hides.
-    """
-    columns = ["level", "org", "unit", "wave", "status", "qwl_n"]
-    groups = pd.read_parquet(groups_file, columns=columns)
-    hidden = groups[
-        (groups["level"] == level) & (groups["wave"] == wave) & (groups["status"] == "hidden")
-    ]
-    answers = {
-        (str(r.org), None if level == "org" else str(r.unit)): int(r.qwl_n)
-        for r in hidden.itertuples(index=False)
-    }
-    out = []
-    for job in planned:
-        key = (str(job.parameters.get("org")), job.parameters.get("unit"))
-        if job.not_produced is None and key in answers:
-            if answers[key] < min_n:
-                reason = (
-                    f"fewer than {min_n} people answered the questions (n={answers[key]}); "
-                    "the report would identify people"
-                )
-            else:
-                reason = (
-                    "hidden to protect a smaller group (complementary suppression): its own "
-                    "report would reveal what the organisation's report hides"
-                )
-            job = Job(job.name, job.parameters, reason)
-        out.append(job)
-    return out
+def _workers(
+    executor: str | LocalWorkers, jobs: int, *, ahead: int
+) -> contextlib.AbstractContextManager[str | LocalWorkers]:
+    """The run's executor: local workers started now (their start overlaps reading
+    the data, on another core) and stopped when the run ends, else ``executor`` as given."""
+    if executor == "local":
+        return local_workers(jobs, ahead=ahead)
+    return contextlib.nullcontext(executor)

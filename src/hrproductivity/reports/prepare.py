@@ -31,7 +31,9 @@ so a folder with ``meta.json`` is complete):
     well-being means, after :func:`~hrproductivity.privacy.suppress` by
     ``qwl_n`` (``status``: shown, rank_only, hidden; figures missing unless
     shown; ``rank`` among siblings, missing where a placement would narrow a
-    hidden group), each other figure again by its own answer count.
+    hidden group), each other figure again by its own answer count;
+    ``reason`` says why a group is not shown (:func:`group_statuses`, which
+    the plan of who gets a report reads).
 ``items``
     Item means and % favourable per group: shown when the group is shown and
     at least ``min_n`` answered the item (complementary per item).
@@ -90,11 +92,17 @@ from hrproductivity.costs import (
     structural_time_share,
     turnover_cost,
 )
-from hrproductivity.errors import ArgumentError, HRProductivityError, UnknownNameError
+from hrproductivity.errors import (
+    ArgumentError,
+    HRProductivityError,
+    ReportError,
+    UnknownNameError,
+)
 from hrproductivity.hcpf import HCPF, OVERTIME_PREMIUM
 from hrproductivity.instruments import QWL_FACTORS, Instrument
 from hrproductivity.io import Dataset, load_dataset
 from hrproductivity.privacy import MIN_N, suppress, suppress_comments, thresholds
+from hrproductivity.reports.store import dataset_hash
 from hrproductivity.scoring import qwl_index, qwl_scorers, score_scales
 
 __all__ = [
@@ -102,15 +110,20 @@ __all__ = [
     "FACTORS",
     "TABLES",
     "VALUATIONS",
+    "REASONS",
+    "STATUS_COLUMNS",
     "PrepareSettings",
     "Preparer",
+    "group_statuses",
     "prepare",
     "prepare_cache",
+    "read_statuses",
 ]
 
 #: Bumped whenever the tables change shape or meaning; part of :attr:`Preparer.input_hash`.
 #: 2: t intervals of changes (docs/intervals.md), wage valuation per effective hour.
-CACHE_VERSION = 3
+#: 4: ``groups.reason``, why a group is not shown (the plan of who gets a report reads it).
+CACHE_VERSION = 4
 #: The parquet tables of a report cache, in the order they are written.
 TABLES = (
     "groups",
@@ -126,6 +139,10 @@ TABLES = (
 FACTORS = QWL_FACTORS
 #: The valuations of freed time, headline first for a public organisation.
 VALUATIONS = ("public", "market", "wage")
+#: Why a group shows less than everything (``groups.reason``), in the order they are decided.
+REASONS = ("no_answers", "few_respondents", "few_qwl_answers", "complementary", "rank_only")
+#: The columns of :func:`group_statuses`: who is shown, placed only or hidden, and why.
+STATUS_COLUMNS = ("level", "org", "unit", "wave", "n", "qwl_n", "status", "reason")
 _OUTCOMES = ("uwes_total", "who5_pct")
 _LEVELS = ("org", "unit")
 
@@ -245,8 +262,6 @@ class Preparer:
         Pass it as ``input_hash`` to ``run_reports``: the runner caches the
         prepared folder by it, so other thresholds give another folder.
         """
-        from hrproductivity.reports.jobs import dataset_hash
-
         key = {
             "dataset": dataset_hash(self.dataset),
             "settings": self.settings.as_dict(),
@@ -368,7 +383,7 @@ def prepare_cache(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         scores = _scores(data, qwl_instrument, s)
-        groups = _groups(scores, data, qwl_instrument, s)
+        groups = _with_reasons(_groups(scores, data, qwl_instrument, s), s)
         tables: dict[str, pd.DataFrame] = {
             "groups": groups,
             "items": _items(data, qwl_instrument, groups, s),
@@ -402,6 +417,90 @@ def prepare_cache(
     text = json.dumps(meta, indent=2, ensure_ascii=False)
     atomic_write(folder / "meta.json", lambda p: p.write_text(text + "\n", encoding="utf-8"))
     return folder
+
+
+def group_statuses(
+    dataset: Dataset | str | Path, settings: PrepareSettings | None = None
+) -> pd.DataFrame:
+    """Every group's status and why it is not shown, as :func:`prepare_cache` decides them.
+
+    The one place where a report run decides who is shown, placed only or
+    hidden (:func:`~hrproductivity.privacy.suppress` with the thresholds of
+    ``settings``): the cache's ``groups`` table holds the same rows, and
+    :func:`~hrproductivity.reports.plan_jobs` reads them from there. This
+    computes them without the rest of the cache (scores and groups only).
+
+    Parameters
+    ----------
+    dataset : Dataset, str or Path
+        A loaded dataset or a dataset folder.
+    settings : PrepareSettings, optional
+        The thresholds; default :class:`PrepareSettings`.
+
+    Returns
+    -------
+    DataFrame
+        :data:`STATUS_COLUMNS`: ``level`` ("org", "unit", "total"), ``org``,
+        ``unit``, ``wave``, respondents ``n``, people with a QWL index
+        ``qwl_n``, ``status`` ("shown", "rank_only", "hidden") and ``reason``
+        (one of :data:`REASONS`, missing when shown).
+    """
+    s = settings or PrepareSettings()
+    data = dataset if isinstance(dataset, Dataset) else load_dataset(Path(dataset))
+    qwl_instrument = _qwl_instrument(data)
+    groups = _groups(_scores(data, qwl_instrument, s), data, qwl_instrument, s)
+    return _with_reasons(groups, s)[list(STATUS_COLUMNS)]
+
+
+def read_statuses(folder: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The statuses a prepared cache holds (:func:`group_statuses`) and its settings.
+
+    Raises
+    ------
+    ReportError
+        ``folder`` is not a complete report cache of this :data:`CACHE_VERSION`.
+    """
+    folder = Path(folder)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ReportError(f"{folder} is not a prepared report cache (no meta.json)") from None
+    if meta.get("cache_version") != CACHE_VERSION:
+        raise ReportError(
+            f"the report cache {folder} has version {meta.get('cache_version')}, "
+            f"this hrproductivity reads {CACHE_VERSION}; prepare it again"
+        )
+    statuses = pd.read_parquet(folder / "groups.parquet", columns=list(STATUS_COLUMNS))
+    return statuses, dict(meta["settings"])
+
+
+def _with_reasons(groups: pd.DataFrame, s: PrepareSettings) -> pd.DataFrame:
+    """``groups`` with ``reason``: why a group shows less than all its figures.
+
+    In order: nobody answered (``no_answers``), fewer than ``min_n``
+    respondents (``few_respondents``), fewer than ``min_n`` with a QWL index
+    (``few_qwl_answers``; the pooled total: fewer than ``rank_only_below``),
+    hidden to protect a smaller group (``complementary``), or placement only
+    (``rank_only``). Missing for a group that is shown.
+    """
+    n = groups["n"].fillna(0).to_numpy()
+    status = groups["status"].to_numpy()
+    hidden = status == "hidden"
+    complementary = groups["complementary"].fillna(False).astype(bool).to_numpy()
+    reason = np.select(
+        [
+            hidden & (n == 0),
+            hidden & (n < s.min_n),
+            hidden & ~complementary,
+            hidden,
+            status == "rank_only",
+        ],
+        ["no_answers", "few_respondents", "few_qwl_answers", "complementary", "rank_only"],
+        default="",
+    )
+    out = groups.copy()
+    out["reason"] = pd.Series(reason, index=groups.index, dtype="str").replace("", None)
+    return out
 
 
 # --------------------------------------------------------------------------- scores

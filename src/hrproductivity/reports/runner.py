@@ -14,8 +14,6 @@ import hashlib
 import json
 import os
 import platform
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -26,11 +24,12 @@ from hrproductivity._files import apart, atomic_write, inside, scratch_tempdir, 
 from hrproductivity._versions import package_version as _version
 from hrproductivity.errors import ReportError, UnknownNameError
 from hrproductivity.locales import LANGUAGES
-from hrproductivity.reports.executors import get_executor
+from hrproductivity.reports.executors import LocalWorkers, get_executor
 from hrproductivity.reports.index import write_index
-from hrproductivity.reports.jobs import LEVELS, Job, _check_unique, dataset_hash, plan_jobs
+from hrproductivity.reports.jobs import LEVELS, Job, _check_unique, plan_jobs
 from hrproductivity.reports.manifest import Entry, Manifest, now, up_to_date
 from hrproductivity.reports.parameters import check_parameters, inspect_template, plain_value
+from hrproductivity.reports.store import CacheStore, dataset_hash
 from hrproductivity.reports.worker import Outcome, Task
 
 if TYPE_CHECKING:
@@ -60,7 +59,7 @@ def run_reports(
     lang: str = "fi",
     formats: Sequence[str] = ("html",),
     jobs: int | None = None,
-    executor: str = "local",
+    executor: str | LocalWorkers = "local",
     scheduler: str | None = None,
     resume: bool = True,
     out: str | Path = Path("reports"),
@@ -89,15 +88,18 @@ def run_reports(
         Names the subfolder; with a dataset, also what to plan.
     orgs : sequence of str, optional
         With a dataset: only these organisations. (A dataset's jobs come from
-        :func:`plan_jobs`, with ``min_n`` from ``parameters`` when given.)
+        :func:`plan_jobs`, with the thresholds of ``prepare.settings`` when
+        ``prepare`` has them, else ``min_n`` from ``parameters``.)
     lang : {"fi", "en"}
         Passed to every report as ``lang``; language of the index page.
     formats : sequence of {"html", "pdf"}
         Exports besides the executed notebook, which is always kept.
     jobs : int, optional
         Reports executed at the same time (default: the number of CPUs).
-    executor : str
-        ``"local"`` (worker processes) or ``"dask"``; see :mod:`.executors`.
+    executor : str or LocalWorkers
+        ``"local"`` (worker processes started for this run) or ``"dask"``;
+        see :mod:`.executors`. Or running workers, owned by the caller's
+        ``with local_workers(...) as workers:`` block (``jobs`` is then theirs).
     scheduler : str, optional
         Address of a Dask scheduler (``executor="dask"`` only).
     resume : bool
@@ -176,9 +178,12 @@ def run_reports(
     for f in formats:
         if f not in FORMATS:
             raise UnknownNameError("report format", f, list(FORMATS))
-    run_executor = get_executor(executor)
-    if scheduler is not None and executor == "local":
+    if isinstance(executor, str):
+        run_executor = get_executor(executor)
+    if scheduler is not None and (executor == "local" or isinstance(executor, LocalWorkers)):
         raise ReportError("--scheduler applies to the dask executor only")
+    if isinstance(executor, LocalWorkers):
+        jobs = executor.jobs
     n_jobs = (os.cpu_count() or 1) if jobs is None else jobs
     if n_jobs < 1:
         raise ReportError(f"jobs must be at least 1, got {n_jobs}")
@@ -199,8 +204,15 @@ def run_reports(
         from hrproductivity.io import Dataset, load_dataset
 
         dataset = data if isinstance(data, Dataset) else load_dataset(data)
-        min_n = common.get("min_n")  # None: the default of privacy.thresholds
-        job_list = plan_jobs(dataset, wave=wave, level=level, orgs=orgs, min_n=min_n)
+        settings = getattr(prepare, "settings", None)  # a Preparer's thresholds
+        job_list = plan_jobs(
+            dataset,
+            wave=wave,
+            level=level,
+            orgs=orgs,
+            min_n=getattr(settings, "min_n", common.get("min_n")),  # None: the default rule
+            rank_only_below=getattr(settings, "rank_only_below", None),
+        )
         input_hash = input_hash or dataset_hash(dataset)
     _check_unique(job_list)
     if prepare is not None and not input_hash:
@@ -214,9 +226,10 @@ def run_reports(
     raw = {str(j.parameters["dataset"]) for j in job_list if j.parameters.get("dataset")}
     for folder in sorted(raw):  # a report run only reads its dataset
         apart(wave_folder, folder, what="reports")
+    store = CacheStore.for_run(cache_dir, out)
     cache = None
     if prepare is not None and input_hash:
-        cache = cache_path(input_hash, cache_dir=cache_dir, out=out)
+        cache = store.path(input_hash)
         for folder in sorted(raw):
             apart(cache, folder, what="the report cache")
     run_params: dict[str, Any] = {"wave": wave, "lang": lang}
@@ -270,8 +283,10 @@ def run_reports(
                 todo.append(entry)
         state = _State(before, wave_folder, lang)
         state.add(done.values(), force=True)
-        if todo and prepare is not None and cache is not None:
-            ensure_prepared(prepare, cache, rebuild=not resume if rebuild is None else rebuild)
+        if todo and prepare is not None and input_hash:
+            store.ensure(
+                prepare, key=input_hash, rebuild=not resume if rebuild is None else rebuild
+            )
         notebook = _load_template(template)
         scratch = scratch_tempdir("hrp-run-")  # and removes those of runs killed with -9
         tasks = [
@@ -289,7 +304,11 @@ def run_reports(
         ]
         by_key = {e.key: e for e in todo}
         with scratch, _progress(progress, len(tasks), done.values()) as advance:
-            outcomes = run_executor(tasks, jobs=n_jobs, scheduler=scheduler)
+            outcomes = (
+                run_executor(tasks, jobs=n_jobs, scheduler=scheduler)
+                if isinstance(executor, str)
+                else executor.run(tasks)
+            )
             try:
                 for outcome in outcomes:
                     entry = _store(outcome, by_key[outcome.key], level_folder, wave_folder)
@@ -351,41 +370,6 @@ def _parameterised(template_nb: Any, parameters: Mapping[str, Any], kernel_name:
     nb = parameterize_notebook(nb, dict(parameters), kernel_name=kernel_name, language="python")
     text: str = nbformat.writes(nb)
     return text
-
-
-def cache_path(input_hash: str, *, cache_dir: str | Path | None, out: str | Path) -> Path:
-    """The folder of the prepared tables for ``input_hash`` (and this hrproductivity version)."""
-    key = hashlib.sha256(f"{input_hash}|{_version('hrproductivity')}".encode()).hexdigest()
-    return (Path(cache_dir) if cache_dir else Path(out) / ".cache").resolve() / key[:16]
-
-
-def ensure_prepared(
-    prepare: Callable[[Path], object], cache: Path, *, rebuild: bool = False
-) -> None:
-    """Run ``prepare`` into a temporary folder and rename it into place, once per key.
-
-    With ``rebuild`` an existing folder is prepared anew and replaced (what
-    ``resume=False`` asks for: nothing of an earlier run is reused).
-    """
-    if cache.is_dir() and not rebuild:
-        return
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=cache.parent, prefix=f".{cache.name}."))
-    old: Path | None = None
-    try:
-        prepare(tmp)
-        if cache.is_dir():
-            old = Path(tempfile.mkdtemp(dir=cache.parent, prefix=f".{cache.name}.old-"))
-            os.replace(cache, old / cache.name)
-        try:
-            os.replace(tmp, cache)
-        except OSError:  # prepared meanwhile by another run
-            if not cache.is_dir():
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
 
 
 @contextlib.contextmanager
