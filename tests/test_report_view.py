@@ -293,3 +293,16 @@ def test_every_rendered_section_passes_the_guard(hand_cache: Path) -> None:
     assert "Iso" in page and not any(h in page for h in HIDDEN)
     with pytest.raises(ReportError):
         C.check_text("<td>Salainen</td>", v)
+
+
+def test_only_the_view_reads_the_cache_and_only_the_guard_the_hidden_names() -> None:
+    """The layers above the view reach the cache through its public methods alone: no
+    module of the report layer but the view touches ``View._cache``, and none but the
+    guard asks ``View._names`` (the hidden names)."""
+    import hrproductivity.reports as reports
+
+    folder = Path(reports.__file__).parent
+    for name in ("content", "frames", "figures", "html", "formatting", "guard"):
+        source = (folder / f"{name}.py").read_text(encoding="utf-8")
+        assert "._cache" not in source, name
+        assert ("._names(" in source) == (name == "guard"), name

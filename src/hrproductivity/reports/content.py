@@ -445,7 +445,6 @@ def unit_vs_org_section(v: View) -> str:
         return section(v, *parts)
     parts.append(p(t(v.lang, "unit_vs_org.intro", org=v.org)))
     frame = items_frame(v)
-    frame = frame.assign(diff=frame["pct_favourable"] - frame["org_pct_favourable"])
     header = [
         text("col.item", lang=v.lang),
         text("col.factor_short", lang=v.lang),
@@ -459,7 +458,7 @@ def unit_vs_org_section(v: View) -> str:
             str(r.factor),
             fmt_pct(r.pct_favourable / 100, lang=v.lang, decimals=0),
             fmt_pct(r.org_pct_favourable / 100, lang=v.lang, decimals=0),
-            pts(r.diff / 100, lang=v.lang),
+            pts(r.vs_org / 100, lang=v.lang),
         ]
         for r in frame.itertuples(index=False)
     ]

@@ -157,12 +157,19 @@ def items_frame(v: View) -> pd.DataFrame:
         ``item``, ``factor``, ``text`` (in the report's language), ``mean``
         and ``pct_favourable`` of the group (missing unless shown),
         ``org_mean``, ``org_pct_favourable``, ``all_mean``, ``all_pct_favourable``,
-        ``status``.
+        ``vs_org`` (a unit's % favourable less its organisation's, in points;
+        missing in an organisation report), ``status``.
     """
     org = v.items("org").set_index("item")
     total = v.items("total").set_index("item")
     own = org if v.unit is None else v.items("unit").set_index("item")
     texts = {i.id: i.text.get(v.lang, i.id) for i in v.instrument.items}
+
+    def vs_org(item: str) -> float:
+        if v.unit is None or item not in own.index:
+            return math.nan
+        return num(own.loc[item, "pct_favourable_vs_org"])
+
     rows = []
     for item in v.instrument.item_ids:
         mine = item in own.index
@@ -177,6 +184,7 @@ def items_frame(v: View) -> pd.DataFrame:
                 "org_pct_favourable": num(org.loc[item, "pct_favourable"]),
                 "all_mean": num(total.loc[item, "mean"]),
                 "all_pct_favourable": num(total.loc[item, "pct_favourable"]),
+                "vs_org": vs_org(item),
                 "status": str(own.loc[item, "status"]) if mine else "hidden",
             }
         )

@@ -34,7 +34,8 @@ so a folder with ``meta.json`` is complete):
     again by its own answer count.
 ``items``
     Item means and % favourable per group: shown when the group is shown and
-    at least ``min_n`` answered the item (complementary per item).
+    at least ``min_n`` answered the item (complementary per item); for units,
+    ``pct_favourable_vs_org``, the difference from the organisation in points.
 ``change``
     The QWL index against the previous wave: difference and its 95 %
     interval, for groups shown in both waves.
@@ -704,8 +705,22 @@ def _items(
     long["status"] = long["status"].where(~dropped, "hidden")
     long.loc[long["status"] != "shown", ["mean", "pct_favourable"]] = np.nan
     total = _items_total(answers, items, fav, groups, long, factor_of, s)
-    out = pd.concat([long, total], ignore_index=True)
+    out = pd.concat([_against_org(long), total], ignore_index=True)
     return out.drop(columns=["n_item", "_hide"])
+
+
+def _against_org(long: pd.DataFrame) -> pd.DataFrame:
+    """Item rows with ``pct_favourable_vs_org``: a unit's % favourable less its organisation's.
+
+    In percentage points; missing for other rows and where either is not shown.
+    """
+    keys = ["org", "wave", "item"]
+    org = long.loc[long["level"] == "org", [*keys, "pct_favourable"]]
+    org = org.rename(columns={"pct_favourable": "_org"})
+    out = long.merge(org, on=keys, how="left", validate="many_to_one")
+    difference = out["pct_favourable"] - out["_org"]
+    out["pct_favourable_vs_org"] = difference.where(out["level"] == "unit")
+    return out.drop(columns="_org")
 
 
 def _items_total(
