@@ -509,7 +509,7 @@ def test_results_figures_are_rounded_as_the_page_prints_them() -> None:
     """By hand: 61.849 % prints 61,8 %, 63.751 % prints 63,8 %, a rate of 76.5 % prints
     77 % (whole percents, half up), 1 234,5 € prints 1 235 €; counts stay as they are."""
     from hrproductivity.errors import ReportError
-    from hrproductivity.reports.content import _as_printed
+    from hrproductivity.reports.formatting import as_printed as _as_printed
 
     numbers = {
         "qwl_index": 0.61849,

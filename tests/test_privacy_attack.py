@@ -30,6 +30,7 @@ from hrproductivity.errors import ReportError
 from hrproductivity.locales import text
 from hrproductivity.privacy import mentions, suppress
 from hrproductivity.reports import content as C
+from hrproductivity.reports.guard import _hidden_names
 from hrproductivity.reports.prepare import PrepareSettings, prepare_cache
 
 MIN_N = 5
@@ -378,7 +379,7 @@ def test_guard_matches_whole_words_and_cells(prepared: tuple[Any, C.Cache]) -> N
     _, cache = prepared
     v = C.open_view(cache, org="Pohjala", wave="2024")
     assert C.check_text("<p>Tulos on 3,0 % ja 51 %.</p><td class='num'>3</td>", v)
-    assert {"ja", "3", "Tyhjät"} <= set(C._hidden_names(v))
+    assert {"ja", "3", "Tyhjät"} <= set(_hidden_names(v))
     with pytest.raises(ReportError):
         C.check_text("<table><tr><td>ja</td><td>51 %</td></tr></table>", v)
     with pytest.raises(ReportError):

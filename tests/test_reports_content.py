@@ -200,10 +200,18 @@ def test_money_follows_the_hr_rows_by_hand(cache: C.Cache, dataset: Dataset) -> 
     # wage valuation per FTE = 0.01 / QWL × staff costs / FTE (docs/valuation.md): the
     # 0.01 × (1 − AW) × TYW freed effective hours per FTE, hired at c / ((1 − AW) QWL)
     per_fte = 0.01 / row["qwl_index"] * hr["staff_costs_eur"].sum() / hr["fte"].sum()
-    assert row["point_wage_per_fte"] == pytest.approx(per_fte, rel=1e-9)
+    values = cache.tables["valuations"]
+    point = values[
+        (values["level"] == "org")
+        & (values["org"] == "Kuusikoski")
+        & (values["wave"] == "2024")
+        & (values["kind"] == "point")
+    ].set_index("valuation")
+    assert point.loc["wage", "per_fte"] == pytest.approx(per_fte, rel=1e-9)
     # a municipality buys services: the public valuation is the headline
     assert row["headline_valuation"] == "public"
-    assert 0 < row["point_public_valued_hours"] <= row["point_hours"]
+    assert point["headline"].to_dict() == {"public": True, "market": False, "wage": False}
+    assert 0 < point.loc["public", "valued_hours"] <= point.loc["public", "hours"]
     assert row["effective_share"] == pytest.approx(row["at_work_share"] * row["qwl_index"])
     # unit money rows exist only for shown units
     g = cache.tables["groups"]

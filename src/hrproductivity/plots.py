@@ -3,7 +3,7 @@
 Every function draws on the Axes it is given (a new figure when ``ax`` is
 None) and returns the Axes. The numbers come in ready-made: these functions
 neither compute nor hide anything. Report code
-(:mod:`hrproductivity.reports.content`) decides what may be shown and passes
+(:mod:`hrproductivity.reports.view`) decides what may be shown and passes
 only that; a missing value (NaN) is drawn as "not shown", never as a number.
 
 Labels are passed in by the caller in the report's language; numbers on the

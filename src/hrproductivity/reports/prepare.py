@@ -27,16 +27,18 @@ so a folder with ``meta.json`` is complete):
     the organisations shown in the wave, pooled, so that it cannot be
     differenced against them): respondents ``n``, people with a QWL index
     ``qwl_n``, invited, response rate, the QWL index (mean, sd, standard
-    error), FE/YI/PL means, shares and % favourable, work engagement and
-    well-being means, after :func:`~hrproductivity.privacy.suppress` by
-    ``qwl_n`` (``status``: shown, rank_only, hidden; figures missing unless
-    shown; ``rank`` among siblings, missing where a placement would narrow a
-    hidden group), each other figure again by its own answer count;
-    ``reason`` says why a group is not shown (:func:`group_statuses`, which
-    the plan of who gets a report reads).
+    error and its 95 % interval ``qwl_index_ci_low``, ``qwl_index_ci_high``,
+    :func:`~hrproductivity.aggregation.mean_ci`), FE/YI/PL means, shares and
+    % favourable, work engagement and well-being means, after
+    :func:`~hrproductivity.privacy.suppress` by ``qwl_n`` (``status``: shown,
+    rank_only, hidden; figures missing unless shown; ``rank`` among siblings,
+    missing where a placement would narrow a hidden group), each other figure
+    again by its own answer count; ``reason`` says why a group is not shown
+    (:func:`group_statuses`, which the plan of who gets a report reads).
 ``items``
     Item means and % favourable per group: shown when the group is shown and
-    at least ``min_n`` answered the item (complementary per item).
+    at least ``min_n`` answered the item (complementary per item); for units,
+    ``pct_favourable_vs_org``, the difference from the organisation in points.
 ``change``
     The QWL index against the previous wave: difference and its 95 %
     interval, for groups shown in both waves.
@@ -47,8 +49,15 @@ so a folder with ``meta.json`` is complete):
 ``money``
     Per organisation (and per shown unit) and wave: FTE, sickness absence,
     its cost, turnover and its cost, capacity lost, structural time, the
-    HCPF's effective time, and the value of a QWL point and of reaching the
-    next band under the public, market and wage valuations.
+    HCPF's effective time (and the theoretical hours per FTE split into
+    structural, effective and other working time, ``time_<part>_hours``),
+    the headline valuation and the QWL target of the next band.
+``valuations``
+    The rows of ``money`` that have an HCPF, long: one row per group, wave,
+    ``kind`` ("point": one QWL point more; "potential": reaching the next
+    band) and ``valuation`` (public, market, wage; ``headline`` marks the
+    group's headline), with the effective ``hours`` gained and their value
+    ``eur``, ``per_fte``, ``per_employee`` and ``valued_hours``.
 ``drivers``
     LMG relative importance of FE, YI and PL for work engagement and
     well-being per shown organisation and wave, from at least
@@ -81,7 +90,7 @@ import pandas as pd
 
 from hrproductivity._files import atomic_write
 from hrproductivity._versions import versions
-from hrproductivity.aggregation import aggregate_hierarchy, mean_difference_ci
+from hrproductivity.aggregation import aggregate_hierarchy, mean_ci, mean_difference_ci
 from hrproductivity.costs import (
     ABSENCE_COST_PER_DAY,
     DEFAULT_HOLIDAYS_SHARE,
@@ -122,7 +131,8 @@ __all__ = [
 
 #: Bumped whenever the tables change shape or meaning; part of :attr:`Preparer.input_hash`.
 #: 2: t intervals of changes (docs/intervals.md), wage valuation per effective hour.
-#: 4: ``groups.reason``, why a group is not shown (the plan of who gets a report reads it).
+#: 4: ``groups.reason``, why a group is not shown (the plan of who gets a report reads it);
+#:    intervals of the QWL index in ``groups``; valuations long in their own table.
 CACHE_VERSION = 4
 #: The parquet tables of a report cache, in the order they are written.
 TABLES = (
@@ -131,6 +141,7 @@ TABLES = (
     "change",
     "reliability",
     "money",
+    "valuations",
     "drivers",
     "associations",
     "comments",
@@ -383,13 +394,15 @@ def prepare_cache(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         scores = _scores(data, qwl_instrument, s)
-        groups = _with_reasons(_groups(scores, data, qwl_instrument, s), s)
+        groups = _with_reasons(_with_intervals(_groups(scores, data, qwl_instrument, s)), s)
+        money, valuations = _money(data, groups, s)
         tables: dict[str, pd.DataFrame] = {
             "groups": groups,
             "items": _items(data, qwl_instrument, groups, s),
             "change": _change(groups, data.waves),
             "reliability": _reliability(data, qwl_instrument, groups, s),
-            "money": _money(data, groups, s),
+            "money": money,
+            "valuations": valuations,
             "drivers": _drivers(scores, groups, s),
             "associations": _associations(scores, data, qwl_instrument, groups, s),
             "comments": _comments(data, s),
@@ -763,8 +776,22 @@ def _items(
     long["status"] = long["status"].where(~dropped, "hidden")
     long.loc[long["status"] != "shown", ["mean", "pct_favourable"]] = np.nan
     total = _items_total(answers, items, fav, groups, long, factor_of, s)
-    out = pd.concat([long, total], ignore_index=True)
+    out = pd.concat([_against_org(long), total], ignore_index=True)
     return out.drop(columns=["n_item", "_hide"])
+
+
+def _against_org(long: pd.DataFrame) -> pd.DataFrame:
+    """Item rows with ``pct_favourable_vs_org``: a unit's % favourable less its organisation's.
+
+    In percentage points; missing for other rows and where either is not shown.
+    """
+    keys = ["org", "wave", "item"]
+    org = long.loc[long["level"] == "org", [*keys, "pct_favourable"]]
+    org = org.rename(columns={"pct_favourable": "_org"})
+    out = long.merge(org, on=keys, how="left", validate="many_to_one")
+    difference = out["pct_favourable"] - out["_org"]
+    out["pct_favourable_vs_org"] = difference.where(out["level"] == "unit")
+    return out.drop(columns="_org")
 
 
 def _items_total(
@@ -851,6 +878,16 @@ def _change(groups: pd.DataFrame, waves: Sequence[str]) -> pd.DataFrame:
     return out
 
 
+def _with_intervals(groups: pd.DataFrame) -> pd.DataFrame:
+    """The groups table with the 95 % interval of each QWL index (missing where not shown).
+
+    :func:`~hrproductivity.aggregation.mean_ci` from the index, its standard
+    error and ``qwl_n``: the interval every report prints (docs/intervals.md).
+    """
+    low, high = mean_ci(groups["qwl_index"], groups["qwl_index_se"], groups["qwl_n"])
+    return groups.assign(qwl_index_ci_low=low, qwl_index_ci_high=high)
+
+
 # --------------------------------------------------------------------------- reliability
 
 
@@ -881,12 +918,21 @@ def _reliability(
 # --------------------------------------------------------------------------- money
 
 
-def _money(data: Dataset, groups: pd.DataFrame, s: PrepareSettings) -> pd.DataFrame:
-    """HR, cost and HCPF figures per organisation and per shown unit, for every wave."""
+def _money(
+    data: Dataset, groups: pd.DataFrame, s: PrepareSettings
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """HR, cost and HCPF figures per organisation and per shown unit, for every wave.
+
+    Returns
+    -------
+    tuple of DataFrame
+        The ``money`` table and the ``valuations`` table (long, see the module).
+    """
     hr, finance = data.hr, data.finance
     rows: list[dict[str, Any]] = []
+    values: list[dict[str, Any]] = []
     if hr.empty:
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows), _valuations_table(values)
     wage_day = absence_cost_per_day()
     period_of = {str(w): str(p) for w, p in data.wave_period.items()}
     shown = groups[(groups["status"] == "shown") & (groups["level"] != "total")]
@@ -911,12 +957,67 @@ def _money(data: Dataset, groups: pd.DataFrame, s: PrepareSettings) -> pd.DataFr
             "qwl_index": float(row.qwl_index),
         }
         record |= _hr_figures(rows_hr, s, wage_day)
-        record |= _hcpf_figures(hr, finance, float(row.qwl_index), org, period, unit, s)
+        figures, valued = _hcpf_figures(hr, finance, float(row.qwl_index), org, period, unit, s)
+        record |= figures
+        record |= _time_breakdown(record)
         rows.append(record)
+        keys = {"org": org, "unit": unit, "level": level, "wave": str(row.wave)}
+        values += [keys | value for value in valued]
     out = pd.DataFrame(rows)
     for col in ("org", "unit", "level", "wave", "period", "headline_valuation"):
         if col in out.columns:
             out[col] = out[col].astype("object")
+    return out, _valuations_table(values)
+
+
+def _time_breakdown(record: dict[str, Any]) -> dict[str, float]:
+    """Theoretical hours per FTE split as the report draws them: ``time_<part>_hours``.
+
+    Structural time (holidays, sickness, other absence, training) and time at
+    work, and time at work split into effective and other working time (the
+    HCPF's effective share); nothing without an HCPF.
+    """
+    if "effective_share" not in record or math.isnan(record["effective_share"]):
+        return {}
+    hours = record["theoretical_hours_per_fte"]
+    out = {f"time_{p}_hours": hours * record[f"{p}_share"] for p in _STRUCTURAL}
+    at_work = hours * record["at_work_share"]
+    effective = hours * record["effective_share"]
+    return out | {
+        "time_at_work_hours": at_work,
+        "time_effective_hours": effective,
+        "time_other_work_hours": at_work - effective,
+        "time_structural_hours": hours - at_work,
+    }
+
+
+#: The parts of structural time (:func:`~hrproductivity.costs.structural_time_share`).
+_STRUCTURAL = ("holidays", "sickness", "other_absence", "training")
+
+#: The columns of the ``valuations`` table, in order.
+_VALUATION_COLUMNS = (
+    "org",
+    "unit",
+    "level",
+    "wave",
+    "kind",
+    "valuation",
+    "headline",
+    "hours",
+    "eur",
+    "per_fte",
+    "per_employee",
+    "valued_hours",
+)
+
+
+def _valuations_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=list(_VALUATION_COLUMNS))
+    for col in ("org", "unit", "level", "wave", "kind", "valuation"):
+        out[col] = out[col].astype("object")
+    out["headline"] = out["headline"].astype("bool")
+    for col in ("hours", "eur", "per_fte", "per_employee", "valued_hours"):
+        out[col] = out[col].astype("float64")
     return out
 
 
@@ -969,11 +1070,19 @@ def _hcpf_figures(
     period: str,
     unit: str | None,
     s: PrepareSettings,
-) -> dict[str, Any]:
-    """The HCPF of one organisation or unit and its three valuations; NaN where impossible."""
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The HCPF of one organisation or unit, and its valuations; NaN where impossible.
+
+    Returns
+    -------
+    tuple
+        The figures of the ``money`` row, and the rows of the ``valuations``
+        table (without the group's keys): for each valuation, headline first,
+        a "point" and a "potential" row.
+    """
     out: dict[str, Any] = {"headline_valuation": None}
     if finance.empty or not 0 < qwl <= 1:
-        return out
+        return out, []
     try:
         h = HCPF.from_records(
             hr,
@@ -987,7 +1096,7 @@ def _hcpf_figures(
             sector="public" if s.sector == "public" else "market",
         )
     except HRProductivityError:
-        return out
+        return out, []
     bought = h.purchased_services_eur is not None and h.purchased_services_eur > 0
     if bought:
         price = s.purchased_service_hour_price
@@ -1015,7 +1124,8 @@ def _hcpf_figures(
     except HRProductivityError:
         target = math.nan
     out["qwl_target"] = target
-    for valuation in VALUATIONS:
+    rows = []
+    for valuation in (headline, *(x for x in VALUATIONS if x != headline)):
         try:
             point = h.value_of_qwl_point(valuation)  # type: ignore[arg-type]
         except HRProductivityError:
@@ -1024,28 +1134,26 @@ def _hcpf_figures(
             potential = h.potential(valuation=valuation) if not math.isnan(target) else None  # type: ignore[arg-type]
         except HRProductivityError:
             potential = None
-        out |= _value_columns_of("point", valuation, point)
-        out |= _value_columns_of("potential", valuation, potential)
-    return out
+        for kind, value in (("point", point), ("potential", potential)):
+            rows.append(
+                {"kind": kind, "valuation": valuation, "headline": valuation == headline}
+                | _valuation_values(value)
+            )
+    return out, rows
 
 
-def _value_columns_of(kind: str, valuation: str, value: Any) -> dict[str, float]:
+def _valuation_values(value: Any) -> dict[str, float]:
+    """The value columns of one ``valuations`` row; NaN where the valuation is impossible."""
     nan = math.nan
     if value is None:
-        return {
-            f"{kind}_hours": nan,
-            f"{kind}_{valuation}_eur": nan,
-            f"{kind}_{valuation}_per_fte": nan,
-            f"{kind}_{valuation}_per_employee": nan,
-            f"{kind}_{valuation}_valued_hours": nan,
-        }
+        return dict.fromkeys(("hours", "eur", "per_fte", "per_employee", "valued_hours"), nan)
     per_employee = value.value_per_employee
     return {
-        f"{kind}_hours": float(value.effective_hours_gained),
-        f"{kind}_{valuation}_eur": float(value.value_eur),
-        f"{kind}_{valuation}_per_fte": float(value.value_per_fte),
-        f"{kind}_{valuation}_per_employee": nan if per_employee is None else float(per_employee),
-        f"{kind}_{valuation}_valued_hours": float(value.valued_hours),
+        "hours": float(value.effective_hours_gained),
+        "eur": float(value.value_eur),
+        "per_fte": float(value.value_per_fte),
+        "per_employee": nan if per_employee is None else float(per_employee),
+        "valued_hours": float(value.valued_hours),
     }
 
 
