@@ -72,7 +72,9 @@ class Tables:
 
 
 def _read(name: str) -> pd.DataFrame:
-    return pd.read_csv(EXAMPLE / f"{name}.csv", dtype={"wave": "str", "period": "str"})
+    return pd.read_csv(
+        EXAMPLE / f"{name}.csv", dtype={"wave": "str", "period": "str", "experiment_start": "str"}
+    )
 
 
 def crafted(
