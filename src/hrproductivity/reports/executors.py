@@ -169,6 +169,10 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.terminate()
     for process in processes:
         process.join(timeout=5)
+    for process in processes:  # still winding down after 5 s (a loaded machine): no waiting
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
 
 
 def local(tasks: Sequence[Task], *, jobs: int, scheduler: str | None = None) -> Iterator[Outcome]:
